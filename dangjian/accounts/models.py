@@ -1,0 +1,67 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scoping import ScopedQuerySet
+
+from .roles import ADMIN_ROLES, Role, capabilities
+
+
+class UserManager(BaseUserManager.from_queryset(ScopedQuerySet)):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(username=username)
+
+
+class User(AbstractBaseUser):
+    """An account: one organization (its scope) and one role.
+
+    One role per account is what keeps 三员分立 in the database: the role column holds a single value, so no
+    account can be two of system, security and audit administrator at once (see docs/decisions.md).
+    """
+
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    name = models.CharField(_("full name"), max_length=50)
+    org = models.ForeignKey("orgs.Org", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    person = models.ForeignKey(
+        "orgs.Person", verbose_name=_("member record"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    must_change_password = models.BooleanField(_("must change password"), default=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    date_joined = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = UserManager()
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["name"]
+
+    scope_field = "org"
+    view_capability = "user.manage"
+    edit_capability = "user.manage"
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.username}）" if self.name else self.username
+
+    @property
+    def scope_org(self):
+        return self.org if self.org_id else None
+
+    @property
+    def is_admin_role(self):
+        return self.role in ADMIN_ROLES
+
+    def has_capability(self, name):
+        return self.is_active and name in capabilities(self.role)

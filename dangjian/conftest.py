@@ -1,0 +1,116 @@
+"""Fixtures shared by every app's tests: a small real tree built through the services, users per role,
+and valid people. Apps add their own fixtures next to their tests."""
+
+import datetime
+import random
+
+import pytest
+
+from dangjian.accounts.models import User
+from dangjian.accounts.roles import Role
+from dangjian.orgs import services, synthetic
+from dangjian.orgs.models import Level, Org
+
+PASSWORD = "Enshi@2012"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests render templates without a collectstatic run; finders serve the files.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+def make_org(parent, name, code, level, kind=Org.Kind.COMMITTEE, **extra):
+    return services.org_create(actor=None, parent=parent, name=name, code=code, level=level, kind=kind, **extra)
+
+
+@pytest.fixture
+def tree(db):
+    """州 → 巴东县 / 宣恩县 → 信陵镇 / 万寨乡 → 村 → 支部: two counties, so 'another county' exists."""
+    t = {}
+    t["zhou"] = make_org(None, "中共恩施州委", "4228", Level.PREFECTURE, sector=Org.Sector.LEADERSHIP)
+    t["badong"] = make_org(t["zhou"], "中共巴东县委", "422823", Level.COUNTY, sector=Org.Sector.LEADERSHIP)
+    t["xuanen"] = make_org(t["zhou"], "中共宣恩县委", "422825", Level.COUNTY, sector=Org.Sector.LEADERSHIP)
+    t["xinling"] = make_org(t["badong"], "中共信陵镇委员会", "422823100", Level.TOWNSHIP,
+                            sector=Org.Sector.LEADERSHIP)
+    t["wanzhai"] = make_org(t["xuanen"], "中共万寨乡委员会", "422825203", Level.TOWNSHIP,
+                            sector=Org.Sector.LEADERSHIP)
+    t["xiaohe"] = make_org(t["xuanen"], "中共晓关侗族乡委员会", "422825204", Level.TOWNSHIP,
+                           sector=Org.Sector.LEADERSHIP)
+    t["wujiatai"] = make_org(t["wanzhai"], "中共伍家台村支部委员会", "422825203201", Level.VILLAGE,
+                             kind=Org.Kind.BRANCH)
+    t["yunlong"] = make_org(t["xinling"], "中共云龙河村支部委员会", "422823100201", Level.VILLAGE,
+                            kind=Org.Kind.BRANCH)
+    t["wujiatai_b1"] = make_org(t["wujiatai"], "伍家台村第一党支部", "422825203201-1", Level.BRANCH,
+                                kind=Org.Kind.BRANCH)
+    return t
+
+
+def make_user(org, role, username=None, **extra):
+    user = User(username=username or f"{role}-{org.code}", name=extra.pop("name", "测试用户"), org=org, role=role,
+                must_change_password=extra.pop("must_change_password", False), **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def users(tree):
+    """One account per typical role; names say where they sit."""
+    return {
+        "zhou_admin": make_user(tree["zhou"], Role.ORG_DEPT, "zhou"),
+        "badong_admin": make_user(tree["badong"], Role.ORG_DEPT, "badong"),
+        "xuanen_admin": make_user(tree["xuanen"], Role.ORG_DEPT, "xuanen"),
+        "wanzhai": make_user(tree["wanzhai"], Role.TOWNSHIP, "wanzhai"),
+        "xiaohe": make_user(tree["xiaohe"], Role.TOWNSHIP, "xiaohe"),
+        "wujiatai": make_user(tree["wujiatai"], Role.SECRETARY, "wujiatai"),
+        "leader": make_user(tree["xuanen"], Role.LEADER, "leader"),
+        "member": make_user(tree["wujiatai"], Role.MEMBER, "member"),
+        "sysadmin": make_user(tree["zhou"], Role.SYSADMIN, "sysadmin"),
+        "badong_sysadmin": make_user(tree["badong"], Role.SYSADMIN, "badong_sysadmin"),
+        "secadmin": make_user(tree["zhou"], Role.SECADMIN, "secadmin"),
+        "auditor": make_user(tree["zhou"], Role.AUDITOR, "auditor"),
+    }
+
+
+def person_data(rng=None, **overrides):
+    """Valid fields for services.person_create (birth date, gender and ID number agree)."""
+    rng = rng or random.Random(len(overrides) + 7)
+    male = overrides.pop("male", rng.random() < 0.6)
+    birth = overrides.get("birth_date") or datetime.date(1960 + rng.randrange(40), rng.randrange(1, 13),
+                                                         rng.randrange(1, 29))
+    joined = birth.replace(year=birth.year + 25)
+    data = {
+        "name": synthetic.name(rng), "gender": "M" if male else "F", "ethnicity": "15", "birth_date": birth,
+        "id_number": synthetic.id_number(birth, male, rng=rng), "phone": synthetic.mobile(rng),
+        "education": "high_school", "category": "full", "joined_on": joined,
+        "full_member_on": joined.replace(year=joined.year + 1), "status": "normal",
+    }
+    data.update(overrides)
+    return data
+
+
+_person_seq = iter(range(1, 10**6))
+
+
+def make_person(org, actor=None, **overrides):
+    """A person created through the service (as the org's county administrator when no actor is given)."""
+    from dangjian.orgs.models import Person
+
+    rng = random.Random(next(_person_seq))
+    data = person_data(rng, **overrides)
+    if actor is None:
+        person = Person(**data)
+        person.set_org(org)
+        services._set_person_pinyin(person)
+        person.full_clean()
+        person.save()
+        return person
+    return services.person_create(actor=actor, org=org, **data)
+
+
+@pytest.fixture
+def person_factory(tree):
+    return make_person

@@ -1,0 +1,63 @@
+"""Request context (id, client IP, user) for the audit log, and a hard limit on request size."""
+
+import contextvars
+import re
+import uuid
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+_current_request = contextvars.ContextVar("current_request", default=None)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def current_request():
+    return _current_request.get()
+
+
+def client_ip(request):
+    """The client address. Behind a reverse proxy set DANGJIAN_TRUSTED_PROXY_HEADER (e.g. HTTP_X_REAL_IP)."""
+    header = getattr(settings, "DANGJIAN_TRUSTED_PROXY_HEADER", "")
+    if header and request.META.get(header):
+        return request.META[header].split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def client_ip_for_axes(request):
+    return client_ip(request)
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = _current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current_request.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse bodies above DATA_UPLOAD_MAX_MEMORY_SIZE up front, whatever the content type (JSON included)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length < 0 or length > limit:
+            return HttpResponse(
+                _("The request is too large or malformed."), status=413, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

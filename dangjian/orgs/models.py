@@ -1,0 +1,348 @@
+"""组织与人员: the organization tree, people (members and cadres), positions and transfers.
+
+The tree: `parent` is the truth; `path` (fixed-width id segments) and `depth` are kept in step by
+orgs.services in the same transaction. A subtree is the index range `path >= p AND path < upper(p)`.
+Every row that is counted up the tree (OrgFact) copies its org's ancestors at the upper levels, so
+"per child of N" is one GROUP BY and scoping is one equality test.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.crypto import EncryptedCharField
+from dangjian.core.scoping import ScopedManager
+from dangjian.core.validators import (
+    id_birth_date,
+    id_gender,
+    normalize_id_number,
+    validate_id_number,
+    validate_mobile,
+)
+
+from . import choices
+
+SEGMENT = 8  # digits per path segment: ids up to 99,999,999
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:0{SEGMENT}d}"
+
+
+def path_upper(path: str) -> str:
+    """Smallest string above every path in the subtree of `path` (same length, last digits incremented)."""
+    return f"{int(path) + 1:0{len(path)}d}"
+
+
+class Level(models.IntegerChoices):
+    PROVINCE = 1, _("Province committee")
+    PREFECTURE = 2, _("Prefecture committee")
+    COUNTY = 3, _("County committee")
+    TOWNSHIP = 4, _("Township committee")
+    VILLAGE = 5, _("Village or community organization")
+    BRANCH = 6, _("Branch")
+
+
+# The ancestor column that stands for each level on Org and on every OrgFact.
+ANCESTRY_COLUMNS = {
+    Level.PROVINCE: "province",
+    Level.PREFECTURE: "prefecture",
+    Level.COUNTY: "county",
+    Level.TOWNSHIP: "township",
+    Level.VILLAGE: "village",
+}
+
+
+def _ancestor_fk(verbose_name):
+    return models.ForeignKey(
+        "orgs.Org", verbose_name=verbose_name, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", db_index=False, editable=False,
+    )
+
+
+class Ancestry(models.Model):
+    """Ancestor-or-self at each upper level, copied from the org by the services."""
+
+    province = _ancestor_fk(_("province"))
+    prefecture = _ancestor_fk(_("prefecture"))
+    county = _ancestor_fk(_("county"))
+    township = _ancestor_fk(_("township"))
+    village = _ancestor_fk(_("village"))
+
+    class Meta:
+        abstract = True
+
+    def copy_ancestry(self, org):
+        for column in ANCESTRY_COLUMNS.values():
+            setattr(self, f"{column}_id", getattr(org, f"{column}_id"))
+
+
+class Org(Ancestry):
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", _("Party committee")
+        WORKING_COMMITTEE = "working_committee", _("Party working committee")
+        GENERAL_BRANCH = "general_branch", _("General party branch")
+        BRANCH = "branch", _("Party branch")
+        JOINT_BRANCH = "joint_branch", _("Joint party branch")
+
+    class Sector(models.TextChoices):
+        LEADERSHIP = "leadership", _("Local party committee")
+        RURAL = "rural", _("Village")
+        COMMUNITY = "community", _("Urban community")
+        ORGAN = "organ", _("Government organ")
+        INSTITUTION = "institution", _("Public institution")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        SOCIAL = "social", _("Social organization")
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("organization code"), max_length=32, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organization"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    kind = models.CharField(_("category"), max_length=24, choices=Kind.choices)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices, default=Sector.RURAL)
+    division_code = models.CharField(_("administrative division code"), max_length=12, blank=True)
+    term_start = models.DateField(_("term start"), null=True, blank=True)
+    term_end = models.DateField(_("term end"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    pinyin = models.CharField(max_length=200, blank=True, editable=False)
+    pinyin_initials = models.CharField(max_length=60, blank=True, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+    scope_field = ""
+    view_capability = "org.view"
+    edit_capability = "org.edit"
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["parent", "name"]),
+            models.Index(fields=["term_end"]),
+        ] + [models.Index(fields=[c, "level"], name=f"org_{c}_level") for c in ANCESTRY_COLUMNS.values()]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=6), name="org_level_valid"),
+            models.CheckConstraint(
+                condition=Q(term_start__isnull=True) | Q(term_end__isnull=True)
+                | Q(term_end__gt=models.F("term_start")),
+                name="org_term_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    # --- tree ---------------------------------------------------------------------------------------
+    def subtree_q(self, prefix=""):
+        return Q(**{f"{prefix}path__gte": self.path, f"{prefix}path__lt": path_upper(self.path)})
+
+    def ancestry_q(self, prefix=""):
+        column = ANCESTRY_COLUMNS.get(self.level)
+        if column is None:  # a branch: the lowest level, facts sit on it directly
+            return Q(**{f"{prefix}org_id": self.pk})
+        return Q(**{f"{prefix}{column}_id": self.pk})
+
+    def ancestor_ids(self):
+        """Ids from the root down to the parent, read off the path without a query."""
+        segments = [int(self.path[i:i + SEGMENT]) for i in range(0, len(self.path), SEGMENT)]
+        return segments[:-1]
+
+    def is_descendant_of(self, other):
+        return self.path.startswith(other.path) and self.path != other.path
+
+    @property
+    def term_status(self):
+        """'ended', 'ending' (within six months) or '' — the 换届提醒."""
+        if not self.term_end:
+            return ""
+        today = timezone.localdate()
+        if self.term_end < today:
+            return "ended"
+        if self.term_end <= today + TERM_WARNING:
+            return "ending"
+        return ""
+
+
+TERM_WARNING = datetime.timedelta(days=183)
+
+
+class OrgFact(Ancestry):
+    """A record counted up the tree: it belongs to an org and carries that org's ancestry."""
+
+    org = models.ForeignKey(Org, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+")
+
+    scope_ancestry = True
+
+    class Meta:
+        abstract = True
+
+    def set_org(self, org):
+        self.org = org
+        self.copy_ancestry(org)
+
+
+class Person(OrgFact):
+    """A party member or cadre, following the national member record."""
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=choices.Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=choices.ETHNICITIES, default="01")
+    birth_date = models.DateField(_("birth date"))
+    id_number = EncryptedCharField(
+        _("ID number"), index_field="id_number_index", mask="id_number", validators=[validate_id_number]
+    )
+    id_number_index = models.CharField(max_length=64, blank=True, editable=False)
+    phone = EncryptedCharField(
+        _("mobile phone"), index_field="phone_index", mask="phone", validators=[validate_mobile]
+    )
+    phone_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    education = models.CharField(_("education"), max_length=16, choices=choices.Education.choices)
+    category = models.CharField(_("category"), max_length=16, choices=choices.Category.choices)
+    joined_on = models.DateField(_("date joined the party"))
+    full_member_on = models.DateField(_("date of full membership"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=choices.Status.choices, default=choices.Status.NORMAL
+    )
+    pinyin = models.CharField(max_length=200, blank=True, editable=False)
+    pinyin_initials = models.CharField(max_length=60, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+    view_capability = "person.view"
+    edit_capability = "person.edit"
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["pinyin", "id"]
+        indexes = [
+            models.Index(fields=[c, "pinyin", "id"], name=f"person_{c}_name") for c in ANCESTRY_COLUMNS.values()
+        ] + [
+            models.Index(fields=["org", "pinyin", "id"], name="person_org_name"),
+            models.Index(fields=["pinyin_initials"], name="person_initials"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_index"], condition=~Q(id_number_index=""), name="person_id_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        """Cross-field rules of the member record; forms, API and services all get them from full_clean()."""
+        errors = {}
+        self.id_number = normalize_id_number(self.id_number)
+        self.phone = (self.phone or "").strip()
+        today = timezone.localdate()
+        if self.birth_date and self.birth_date > today:
+            errors["birth_date"] = _("The birth date cannot be in the future.")
+        if self.id_number and self.birth_date and len(self.id_number) == 18:
+            if id_birth_date(self.id_number) not in (None, self.birth_date):
+                errors["birth_date"] = _("The birth date does not match the ID number.")
+            if self.gender and self.id_number[16].isdigit() and id_gender(self.id_number) != self.gender:
+                errors["gender"] = _("The gender does not match the ID number.")
+        if self.joined_on:
+            if self.joined_on > today:
+                errors["joined_on"] = _("The date joined cannot be in the future.")
+            elif self.birth_date and self.joined_on < self.birth_date:
+                errors["joined_on"] = _("The birth date is after the date joined the party.")
+            elif self.birth_date and self.joined_on < _add_years(self.birth_date, 18):
+                errors["joined_on"] = _("A person joins the party at 18 or older.")
+        if self.category == choices.Category.PROBATIONARY and self.full_member_on:
+            errors["full_member_on"] = _("A probationary member has no date of full membership yet.")
+        if self.category == choices.Category.FULL and not self.full_member_on:
+            errors["full_member_on"] = _("Enter the date this member became a full member.")
+        if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
+            errors["full_member_on"] = _("Full membership cannot come before joining the party.")
+        if self.full_member_on and self.full_member_on > today:
+            errors["full_member_on"] = _("The date of full membership cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_current_member(self):
+        return self.status in choices.Status.CURRENT
+
+
+def _add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class Position(OrgFact):
+    """A post held by a person in an organization's team, with dates; `end_date` empty means current."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions")
+    title = models.CharField(_("position"), max_length=24, choices=choices.Title.choices)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    view_capability = "person.view"
+    edit_capability = "person.edit"
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["org_id", "end_date", "title", "start_date"]
+        indexes = [models.Index(fields=["org", "title", "end_date"], name="position_org_title")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org"], condition=Q(title="secretary", end_date__isnull=True),
+                name="one_current_secretary_per_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="position_dates_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.org} {self.get_title_display()} {self.person}"
+
+    @property
+    def is_current(self):
+        return self.end_date is None
+
+
+class Transfer(OrgFact):
+    """组织关系转接: one move of a person between organizations; `org` is the destination."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="transfers")
+    from_org = models.ForeignKey(
+        Org, verbose_name=_("from organization"), on_delete=models.PROTECT, related_name="+"
+    )
+    transferred_on = models.DateField(_("transfer date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    view_capability = "person.view"
+    edit_capability = "person.edit"
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-transferred_on", "-id"]
+        indexes = [models.Index(fields=["person", "transferred_on"], name="transfer_person_date")]
+
+    def __str__(self):
+        return f"{self.person}: {self.from_org} → {self.org}"
