@@ -1,0 +1,108 @@
+"""One FilterSet per model, shared by the list pages and the API."""
+
+import datetime
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import choices
+from .models import Level, Org, Person, Position
+
+
+def _text_q(value, prefix=""):
+    """Name contains the text, or pinyin/initials start with it (lower-case ASCII: `bdx` finds 巴东县)."""
+    value = value.strip()
+    if not value:
+        return Q()
+    q = Q(**{f"{prefix}name__contains": value})
+    if value.isascii() and value.isalnum():
+        low = value.lower()
+        q |= Q(**{f"{prefix}pinyin_initials__startswith": low}) | Q(**{f"{prefix}pinyin__startswith": low})
+    return q
+
+
+class OrgFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    parent = django_filters.NumberFilter(label=_("Parent organization"), field_name="parent_id")
+    level = django_filters.TypedChoiceFilter(label=_("Level"), choices=Level.choices, coerce=int)
+    kind = django_filters.ChoiceFilter(label=_("Category"), choices=Org.Kind.choices)
+    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Org.Sector.choices)
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+    term = django_filters.ChoiceFilter(
+        label=_("Term"), method="filter_term",
+        choices=[("ending", _("Ends within six months")), ("ended", _("Term ended"))],
+    )
+
+    class Meta:
+        model = Org
+        fields = ["q", "parent", "level", "kind", "sector", "is_active", "term"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(_text_q(value) | Q(code=value.strip()))
+
+    def filter_term(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "ended":
+            return queryset.filter(term_end__lt=today)
+        return queryset.filter(term_end__gte=today, term_end__lte=today + datetime.timedelta(days=183))
+
+
+class PersonFilter(django_filters.FilterSet):
+    """`org` selects a whole subtree (through the ancestry columns); the queryset is already scoped."""
+
+    q = django_filters.CharFilter(label=_("Name or pinyin initials"), method="filter_q")
+    org = django_filters.ModelChoiceFilter(
+        label=_("Organization (with sub-organizations)"), queryset=Org.objects.none(), method="filter_org"
+    )
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=choices.Category.choices)
+    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=choices.Gender.choices)
+    ethnicity = django_filters.ChoiceFilter(label=_("Ethnicity"), choices=choices.ETHNICITIES)
+    education = django_filters.ChoiceFilter(label=_("Education"), choices=choices.Education.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=choices.Status.choices)
+    age_min = django_filters.NumberFilter(label=_("Age from"), method="filter_age_min")
+    age_max = django_filters.NumberFilter(label=_("Age to"), method="filter_age_max")
+    joined_year = django_filters.NumberFilter(label=_("Year joined"), field_name="joined_on", lookup_expr="year")
+
+    class Meta:
+        model = Person
+        fields = ["q", "org", "category", "gender", "ethnicity", "education", "status", "age_min", "age_max",
+                  "joined_year"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["org"].queryset = Org.objects.visible_to(user) if user is not None else Org.objects.none()
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(_text_q(value))
+
+    def filter_org(self, queryset, name, org):
+        return queryset.filter(org.ancestry_q()) if org else queryset
+
+    def filter_age_min(self, queryset, name, value):
+        """At least `value` years old today: born on or before today minus value years."""
+        return queryset.filter(birth_date__lte=_years_ago(int(value)))
+
+    def filter_age_max(self, queryset, name, value):
+        """At most `value` years old: born after today minus value+1 years."""
+        return queryset.filter(birth_date__gt=_years_ago(int(value) + 1))
+
+
+def _years_ago(years):
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+class PositionFilter(django_filters.FilterSet):
+    org = django_filters.NumberFilter(label=_("Organization"), field_name="org_id")
+    person = django_filters.NumberFilter(label=_("Person"), field_name="person_id")
+    title = django_filters.ChoiceFilter(label=_("Position"), choices=choices.Title.choices)
+    current = django_filters.BooleanFilter(label=_("Current"), field_name="end_date", lookup_expr="isnull")
+
+    class Meta:
+        model = Position
+        fields = ["org", "person", "title", "current"]

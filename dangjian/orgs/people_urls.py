@@ -1,0 +1,2 @@
+# People pages (names in the "orgs" namespace: orgs:person_list, ...).
+urlpatterns = []
