@@ -114,3 +114,58 @@ def make_person(org, actor=None, **overrides):
 @pytest.fixture
 def person_factory(tree):
     return make_person
+
+
+# --- browser journeys (Playwright driving Debian's Chromium) ---------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        message = "Chromium is not installed: run `apt-get install chromium fonts-noto-cjk` to run the browser tests"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def browser_page(request, browser):
+    """A fresh browser context per test at each viewport; screenshots go to var/screenshots/."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param], locale="zh-CN", accept_downloads=True,
+                                  is_mobile=request.param == "phone", has_touch=request.param == "phone")
+    page = context.new_page()
+    page.viewport_name = request.param
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name):
+    from django.conf import settings
+
+    folder = settings.VAR_DIR / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}-{page.viewport_name}.png"), full_page=True)
+
+
+def assert_no_horizontal_scroll(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"page scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
