@@ -38,7 +38,12 @@ DANGJIAN_DATA_KEY = os.environ.get("DANGJIAN_DATA_KEY") or _local_secret("DANGJI
 ALLOWED_HOSTS = [h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DANGJIAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# The platform's apps come first: their templates and translations take precedence over third-party ones.
 INSTALLED_APPS = [
+    "dangjian.core",
+    "dangjian.orgs",
+    "dangjian.accounts",
+    "dangjian.dashboard",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,10 +57,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
-    "dangjian.core",
-    "dangjian.orgs",
-    "dangjian.accounts",
-    "dangjian.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,7 @@ LOCALE_PATHS = [BASE_DIR / "dangjian" / "locale"]
 # --- Static files (npm packages are served by the application itself) --------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request until collectstatic has run
 STATICFILES_DIRS = [BASE_DIR / "dangjian" / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -232,6 +234,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI's default shows a badge loaded from validator.swagger.io: no outside call on a closed intranet.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # The schema and the docs describe the platform's internals: for signed-in users (session or token) only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {

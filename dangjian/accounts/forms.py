@@ -1,8 +1,16 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledFormMixin
+from dangjian.core.validators import normalize_id_number, validate_id_number
+from dangjian.orgs.models import Org
+
+from . import selectors
+from .models import User, username_validator
+from .roles import RANK, Role
 
 
 class LoginForm(AuthenticationForm):
@@ -20,3 +28,144 @@ class LoginForm(AuthenticationForm):
 
 class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
     pass
+
+
+class StyledFilterForm(StyledFormMixin, forms.Form):
+    """The form class of the list pages' FilterSets."""
+
+
+def apply_service_errors(form, exc, field_map=None):
+    """Show a service's ValidationError on the form: its fields where the form has them, else on top."""
+    field_map = field_map or {}
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        name = field_map.get(field, field)
+        if name == NON_FIELD_ERRORS or name not in form.fields:
+            name = None
+        for message in errors:
+            form.add_error(name, message)
+
+
+# --- accounts -----------------------------------------------------------------------------------------
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    """Validates against the whole queryset (the actor's scope) but offers a bounded list in the drop-down,
+    so a prefecture of 15,000 organizations does not render 15,000 options; the page searches the rest."""
+
+    def set_options(self, orgs, base_depth=0):
+        self.widget.choices = [("", self.empty_label)] + [
+            (org.pk, "\u3000" * max(org.depth - base_depth, 0) + org.name) for org in orgs
+        ]
+
+
+def grantable_roles(actor):
+    return [(value, label) for value, label in Role.choices if RANK[value] <= RANK.get(actor.role, 0)]
+
+
+class _AccountFields(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=50)
+    org = OrgChoiceField(label=_("Organization"), queryset=Org.objects.none())
+    role = forms.ChoiceField(label=_("Role"))
+    id_number = forms.CharField(
+        label=_("Member record (ID number)"), required=False, max_length=18,
+        help_text=_("Optional. The ID number of this person's member record in the organization or below; "
+                    "the record is found without showing any member data."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["org"].queryset = Org.objects.visible_to(actor)
+        self.fields["role"].choices = [("", "---------"), *grantable_roles(actor)]
+        selected = None
+        raw = self.data.get(self.add_prefix("org")) if self.is_bound else self.initial.get("org")
+        if raw:
+            pk = getattr(raw, "pk", raw)
+            selected = Org.objects.visible_to(actor).filter(pk=pk).first() if str(pk).isdigit() else None
+        self.fields["org"].set_options(selectors.org_choices(actor, selected=selected),
+                                       base_depth=actor.scope_org.depth if actor.scope_org else 0)
+
+    def clean_id_number(self):
+        value = normalize_id_number(self.cleaned_data.get("id_number"))
+        if value:
+            validate_id_number(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        data["person"] = None
+        if data.get("id_number") and data.get("org"):
+            data["person"] = selectors.member_by_id_number(data["org"], data["id_number"])
+            if data["person"] is None:
+                self.add_error("id_number", _("No member record with this ID number belongs to the chosen "
+                                              "organization or its sub-organizations."))
+        return data
+
+
+class _NewPasswordFields(forms.Form):
+    password1 = forms.CharField(
+        label=_("Temporary password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Temporary password (again)"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password2(self):
+        one, two = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if one and two and one != two:
+            raise ValidationError(_("The two passwords do not match."), code="password_mismatch")
+        return two
+
+
+class UserCreateForm(_AccountFields, _NewPasswordFields):
+    username = forms.CharField(
+        label=_("Username"), max_length=150,
+        help_text=_("Lower-case letters, digits, dots, hyphens or underscores; it cannot be changed later."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    field_order = ["username", "name", "org", "role", "id_number", "password1", "password2"]
+    service_errors = {"person": "id_number", "password": "password1"}
+
+    def clean_username(self):
+        """Early feedback; the service checks the same again (model validator and unique constraint)."""
+        value = self.cleaned_data["username"].strip().lower()
+        username_validator(value)
+        if User.objects.filter(username=value).exists():
+            raise ValidationError(User._meta.get_field("username").error_messages["unique"], code="unique")
+        return value
+
+
+class UserUpdateForm(_AccountFields):
+    unlink_person = forms.BooleanField(label=_("Remove the link to the member record"), required=False)
+    service_errors = {"person": "id_number"}
+
+    def __init__(self, *args, account, **kwargs):
+        self.account = account
+        kwargs.setdefault("initial", {"name": account.name, "org": account.org_id, "role": account.role})
+        super().__init__(*args, **kwargs)
+        if account.pk == self.actor.pk:  # own account: name and member record only (services refuse the rest)
+            self.fields["org"].disabled = self.fields["role"].disabled = True
+        if account.person_id is None:
+            del self.fields["unlink_person"]
+        else:
+            self.fields["id_number"].help_text = _("Leave empty to keep the current member record.")
+
+    def changes(self):
+        data = self.cleaned_data
+        fields = {"name": data["name"], "org": data["org"], "role": data["role"]}
+        if data.get("person") is not None:
+            fields["person"] = data["person"]
+        elif data.get("unlink_person"):
+            fields["person"] = None
+        return fields
+
+
+class PasswordResetByAdminForm(StyledFormMixin, _NewPasswordFields):
+    service_errors = {"password": "password1"}

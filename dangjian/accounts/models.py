@@ -1,12 +1,21 @@
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import ScopedQuerySet
 
 from .roles import ADMIN_ROLES, Role, capabilities
+
+username_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9._-]{1,149}\Z",
+    _("Use 2 to 150 lower-case letters, digits, dots, hyphens or underscores, starting with a letter or digit."),
+    code="invalid_username",
+)
 
 
 class UserManager(BaseUserManager.from_queryset(ScopedQuerySet)):
@@ -23,7 +32,10 @@ class User(AbstractBaseUser):
     account can be two of system, security and audit administrator at once (see docs/decisions.md).
     """
 
-    username = models.CharField(_("username"), max_length=150, unique=True)
+    username = models.CharField(
+        _("username"), max_length=150, unique=True, validators=[username_validator],
+        error_messages={"unique": _("This username is already taken.")},
+    )
     name = models.CharField(_("full name"), max_length=50)
     org = models.ForeignKey("orgs.Org", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
@@ -35,6 +47,9 @@ class User(AbstractBaseUser):
     must_change_password = models.BooleanField(_("must change password"), default=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     date_joined = models.DateTimeField(_("created at"), default=timezone.now)
+    # Bumped when an account is disabled: every session opened before no longer verifies (see
+    # get_session_auth_hash), so re-enabling the account does not bring old sessions back.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
     USERNAME_FIELD = "username"
@@ -62,6 +77,21 @@ class User(AbstractBaseUser):
     @property
     def is_admin_role(self):
         return self.role in ADMIN_ROLES
+
+    def get_session_auth_hash(self):
+        """Django hashes the password into the session; we add `session_epoch`, so a password change, a reset
+        and a disable each end every existing session of the account."""
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
+
+    def _session_hash(self, secret=None):
+        return salted_hmac(
+            "dangjian.accounts.User.session_auth_hash", f"{self.password}|{self.session_epoch}",
+            secret=secret, algorithm="sha256",
+        ).hexdigest()
 
     def has_capability(self, name):
         return self.is_active and name in capabilities(self.role)

@@ -1,4 +1,8 @@
-"""Audit entries for login success, failure, lockout and logout, on every login path (page and API)."""
+"""Audit entries for login success, failure, lockout and logout, on every login path (page and API).
+
+Failures and lockouts have no actor (nobody is signed in); the attempted username is the object, with the
+account's id when such an account exists, so the auditor finds every event of one account by object id.
+"""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -8,6 +12,14 @@ from dangjian.core import audit
 from dangjian.core.models import AuditEntry
 
 
+def _account_target(username):
+    from .models import User
+
+    username = str(username or "")[:150]
+    pk = User.objects.filter(username=username).values_list("pk", flat=True).first() if username else None
+    return {"object_type": "accounts.user", "object_id": "" if pk is None else str(pk), "object_repr": username}
+
+
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     audit.record("auth.login", actor=user, obj=user)
@@ -15,19 +27,13 @@ def _logged_in(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", ""))[:150]
-    audit.record(
-        "auth.login_failed", actor=None, outcome=AuditEntry.Outcome.FAILURE,
-        object_type="accounts.user", object_repr=username,
-    )
+    audit.record("auth.login_failed", actor=None, outcome=AuditEntry.Outcome.FAILURE,
+                 **_account_target(credentials.get("username")))
 
 
 @receiver(user_locked_out)
 def _locked_out(sender, request, username, ip_address, **kwargs):
-    audit.record(
-        "auth.lockout", actor=None, outcome=AuditEntry.Outcome.DENIED,
-        object_type="accounts.user", object_repr=str(username)[:150],
-    )
+    audit.record("auth.lockout", actor=None, outcome=AuditEntry.Outcome.DENIED, **_account_target(username))
 
 
 @receiver(user_logged_out)

@@ -8,4 +8,21 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("me/", views.profile, name="profile"),
+    # system administrator
+    path("users/", views.user_list, name="user_list"),
+    path("users/export/", views.user_export, name="user_export"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/org-options/", views.org_options, name="org_options"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", views.user_update, name="user_update"),
+    path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
+    path("users/<int:pk>/disable/", views.user_disable, name="user_disable"),
+    path("users/<int:pk>/enable/", views.user_enable, name="user_enable"),
+    # security administrator
+    path("security/", views.security, name="security"),
+    path("security/unlock/", views.account_unlock, name="account_unlock"),
+    # audit administrator
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/export/", views.audit_export, name="audit_export"),
+    path("audit/<int:seq>/", views.audit_detail, name="audit_detail"),
 ]

@@ -2,6 +2,7 @@
 
 import string
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -39,3 +40,16 @@ class NoUsernameValidator:
 
     def get_help_text(self):
         return _("Your password must not contain your username.")
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with its error message in our catalogue: Django 5.2 changed the msgid to "%d" and
+    its zh_Hans catalogue still has only the old "%(min_length)d" form, so the message showed in English.
+    The catalogue entry also translates Django's own validator, whichever of the two settings names."""
+
+    def get_error_message(self):
+        return ngettext(
+            "This password is too short. It must contain at least %d character.",
+            "This password is too short. It must contain at least %d characters.",
+            self.min_length,
+        ) % self.min_length

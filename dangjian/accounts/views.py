@@ -1,16 +1,68 @@
+import json
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
 
-from . import services
-from .forms import LoginForm, StyledPasswordChangeForm
+from dangjian.core import tabular
+from dangjian.core.scoping import get_visible_or_404
+from dangjian.orgs.models import Person
+
+from . import selectors, services
+from .filters import AuditEntryFilter, UserFilter
+from .forms import (
+    LoginForm,
+    PasswordResetByAdminForm,
+    StyledPasswordChangeForm,
+    UserCreateForm,
+    UserUpdateForm,
+    apply_service_errors,
+)
+from .roles import Cap
+
+PER_PAGE = 20
+AUDIT_EXPORT_LIMIT = 100_000
+
+
+def capability_required(capability):
+    """Signed in (else the login page) and holding `capability` (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_capability(capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _error_message(request, exc):
+    messages.error(request, " ".join(exc.messages))
+
+
+# --- login and own account ----------------------------------------------------------------------------------
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login: authenticate() runs through django-axes (lockout) and login() rotates the session key."""
+    """Django's login: authenticate() runs through django-axes (lockout), login() rotates the session key,
+    and `next` is followed only when it points into this site."""
 
     form_class = LoginForm
     template_name = "accounts/login.html"
@@ -25,13 +77,207 @@ class LogoutView(auth_views.LogoutView):
 def password_change(request):
     form = StyledPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
-        update_session_auth_hash(request, request.user)
-        messages.success(request, _("Your password has been changed."))
-        return redirect("home")
+        try:
+            services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc, {"__all__": "new_password1"})
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 
 @login_required
 def profile(request):
     return render(request, "accounts/profile.html", {"account": request.user})
+
+
+# --- user management (system administrator) ------------------------------------------------------------------
+
+
+@capability_required(Cap.USER_MANAGE)
+def user_list(request):
+    filterset = UserFilter(request.GET, queryset=selectors.users_for(request.user))
+    return render(request, "accounts/user_list.html", {"filter": filterset, "page": _page(request, filterset.qs)})
+
+
+@capability_required(Cap.USER_MANAGE)
+def user_export(request):
+    filterset = UserFilter(request.GET, queryset=selectors.users_for(request.user))
+    yes, no, active, disabled = _("Yes"), _("No"), _("Active"), pgettext("account", "Disabled")
+    rows = (
+        [u.username, u.name, u.org.name, u.get_role_display(), active if u.is_active else disabled,
+         yes if u.must_change_password else no, u.last_login, u.date_joined]
+        for u in filterset.qs.iterator(chunk_size=2000)
+    )
+    headers = [_("Username"), _("Full name"), _("Organization"), _("Role"), _("Status"),
+               _("Must change password"), _("Last login"), _("Created at")]
+    return tabular.export(rows=rows, headers=headers, title=_("Users"), filename=_("users"),
+                          fmt=request.GET.get("format", "xlsx"), action="user.export", object_type="accounts.user")
+
+
+@capability_required(Cap.USER_MANAGE)
+def user_create(request):
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.user_create(
+                actor=request.user, username=data["username"], name=data["name"], org=data["org"],
+                role=data["role"], password=data["password1"], person=data["person"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc, form.service_errors)
+        else:
+            messages.success(request, _("The account %(username)s was created. Its password must be changed at "
+                                        "first login.") % {"username": account.username})
+            return redirect("accounts:user_detail", pk=account.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "account": None})
+
+
+def _account(request, pk):
+    return get_visible_or_404(selectors.users_for(request.user), pk=pk)
+
+
+@capability_required(Cap.USER_MANAGE)
+def user_detail(request, pk):
+    account = _account(request, pk)
+    person_name = Person.objects.filter(pk=account.person_id).values_list("name", flat=True).first()
+    return render(request, "accounts/user_detail.html", {
+        "account": account, "person_name": person_name, "is_self": account.pk == request.user.pk,
+        "can_manage": services.can_manage(request.user, account),
+    })
+
+
+@capability_required(Cap.USER_MANAGE)
+def user_update(request, pk):
+    account = _account(request, pk)
+    if account.pk != request.user.pk and not services.can_manage(request.user, account):
+        raise PermissionDenied
+    form = UserUpdateForm(request.POST or None, actor=request.user, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=account, **form.changes())
+        except ValidationError as exc:
+            apply_service_errors(form, exc, form.service_errors)
+        else:
+            messages.success(request, _("The account was saved."))
+            return redirect("accounts:user_detail", pk=account.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "account": account})
+
+
+@capability_required(Cap.USER_MANAGE)
+def user_reset_password(request, pk):
+    account = _account(request, pk)
+    if account.pk == request.user.pk:
+        return redirect("accounts:password_change")
+    if not services.can_manage(request.user, account):
+        raise PermissionDenied
+    form = PasswordResetByAdminForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_reset_password(actor=request.user, user=account, password=form.cleaned_data["password1"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc, form.service_errors)
+        else:
+            messages.success(request, _("The password was reset. The account must change it at next login; "
+                                        "its open sessions have ended."))
+            return redirect("accounts:user_detail", pk=account.pk)
+    return render(request, "accounts/user_reset_password.html", {"form": form, "account": account})
+
+
+@require_POST
+@capability_required(Cap.USER_MANAGE)
+def user_disable(request, pk):
+    account = _account(request, pk)
+    try:
+        services.user_disable(actor=request.user, user=account)
+    except ValidationError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, _("The account was disabled; its sessions have ended."))
+    return redirect("accounts:user_detail", pk=account.pk)
+
+
+@require_POST
+@capability_required(Cap.USER_MANAGE)
+def user_enable(request, pk):
+    account = _account(request, pk)
+    try:
+        services.user_enable(actor=request.user, user=account)
+    except ValidationError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, _("The account was enabled."))
+    return redirect("accounts:user_detail", pk=account.pk)
+
+
+@capability_required(Cap.USER_MANAGE)
+def org_options(request):
+    """The organization drop-down of the account form, searched by name or pinyin initials (htmx)."""
+    orgs = selectors.org_choices(request.user, q=request.GET.get("q", "").strip()[:50])
+    base = request.user.org.depth
+    return render(request, "accounts/_org_options.html",
+                  {"options": [(o.pk, "\u3000" * max(o.depth - base, 0) + o.name) for o in orgs]})
+
+
+# --- security administrator ----------------------------------------------------------------------------------
+
+
+@capability_required(Cap.SECURITY_MANAGE)
+def security(request):
+    return render(request, "accounts/security.html", {
+        "policy": selectors.password_policy(), "locked": selectors.locked_accounts(request.user),
+        "now": timezone.now(),
+    })
+
+
+@require_POST
+@capability_required(Cap.SECURITY_MANAGE)
+def account_unlock(request):
+    username = request.POST.get("username", "")
+    try:
+        services.account_unlock(actor=request.user, username=username)
+    except ValidationError as exc:
+        _error_message(request, exc)
+    else:
+        messages.success(request, _("The account %(username)s was unlocked.") % {"username": username})
+    return redirect("accounts:security")
+
+
+# --- audit administrator -------------------------------------------------------------------------------------
+
+
+@capability_required(Cap.AUDIT_VIEW)
+def audit_list(request):
+    filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries())
+    return render(request, "accounts/audit_list.html", {"filter": filterset, "page": _page(request, filterset.qs)})
+
+
+@capability_required(Cap.AUDIT_VIEW)
+def audit_detail(request, seq):
+    entry = get_visible_or_404(selectors.audit_entries(), seq=seq)
+    return render(request, "accounts/audit_detail.html", {
+        "entry": entry, "hash_ok": selectors.audit_entry_hash_ok(entry),
+        "before_json": _json(entry.before, indent=2), "after_json": _json(entry.after, indent=2),
+    })
+
+
+@capability_required(Cap.AUDIT_VIEW)
+def audit_export(request):
+    filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries())
+    rows = (
+        [e.seq, e.at, e.actor_name, e.ip, e.request_id, e.action, e.object_type, e.object_id, e.object_repr,
+         e.get_outcome_display(), _json(e.before), _json(e.after)]
+        for e in filterset.qs[:AUDIT_EXPORT_LIMIT].iterator(chunk_size=2000)
+    )
+    headers = [_("Sequence"), _("Time"), _("Actor"), _("IP address"), _("Request id"), _("Action"),
+               _("Object type"), _("Object id"), _("Object"), _("Outcome"), _("Before"), _("After")]
+    return tabular.export(rows=rows, headers=headers, title=_("Audit log"), filename=_("audit-log"),
+                          fmt=request.GET.get("format", "xlsx"), action="audit.export",
+                          object_type="core.auditentry")
+
+
+def _json(value, indent=None):
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, indent=indent)

@@ -1,7 +1,8 @@
 """API building blocks shared by every app."""
 
 from django.http import Http404
-from rest_framework import viewsets
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions, viewsets
 
 
 class ScopedViewSetMixin:
@@ -22,3 +23,13 @@ class ScopedViewSetMixin:
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class IsAuthenticatedAccount(permissions.IsAuthenticated):
+    """Authenticated, and not held back by a forced password change (token auth refuses those itself;
+    this covers session-authenticated API calls, which the page middleware lets through under /api/)."""
+
+    message = _("You must change your password before using the API.")
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and not getattr(request.user, "must_change_password", False)

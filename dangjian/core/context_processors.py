@@ -34,8 +34,16 @@ def navigation(request):
                 url = reverse(name)
             except NoReverseMatch:
                 continue
-            items.append({"label": label, "url": url, "icon": icon,
-                          "active": request.path == url or (url != "/" and request.path.startswith(url))})
+            items.append({"label": label, "url": url, "icon": icon, "active": False})
         if items:
             groups.append({"label": group, "items": items})
+    _mark_active(groups, request.path)
     return {"nav_groups": groups}
+
+
+def _mark_active(groups, path):
+    """The entry whose URL is the longest prefix of the current path (/orgs/tree/ beats /orgs/)."""
+    items = [item for group in groups for item in group["items"]]
+    matches = [i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True

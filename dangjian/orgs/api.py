@@ -1,2 +1,438 @@
+"""REST API of 组织与人员: /api/v1/orgs/, /api/v1/people/, /api/v1/positions/.
+
+Same scope, roles and validation as the pages, because both call the same things:
+  - reads start from `Model.objects.visible_to(user)` and the shared FilterSets of orgs.filters;
+  - writes go through orgs.services, which validate (full_clean), check scope and role, write and audit.
+Anything outside the caller's scope answers 404, whether its id is in the URL or in the request body
+(`parent`, `org`, `to_org`, `person`): a missing and a hidden object look the same. Inside scope, a role that
+may not write gets 403 before its input is looked at. ID and phone numbers are always masked in responses;
+the clear value is accepted on write and shown only through the audited `reveal` action.
+"""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dangjian.core.api import IsAuthenticatedAccount, ScopedViewSetMixin
+from dangjian.core.scoping import get_visible_or_404
+
+from . import choices, services
+from .filters import OrgFilter, PersonFilter, PositionFilter
+from .models import Org, Person, Position, Transfer
+
+# --- serializers: references --------------------------------------------------------------------------
+
+
+class OrgRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Org
+        fields = ["id", "name", "level"]
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name"]
+
+
+class MaskedField(serializers.CharField):
+    """A protected value shown masked (`4228**********1234`, `138****5678`), whoever asks."""
+
+    def __init__(self, model_field_name, **kwargs):
+        self.model_field_name = model_field_name
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return Person._meta.get_field(self.model_field_name).masked(value or "")
+
+
+class ServiceInputSerializer(serializers.ModelSerializer):
+    """Input checked for type and format only: every rule (uniqueness included) is the service's full_clean,
+    so the API refuses exactly what the pages refuse, with the same messages."""
+
+    def get_validators(self):
+        return []
+
+
+# --- serializers: organizations -----------------------------------------------------------------------
+
+
+class OrgSerializer(serializers.ModelSerializer):
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    sector_display = serializers.CharField(source="get_sector_display", read_only=True)
+    term_status = serializers.ChoiceField(
+        choices=[("", ""), ("ending", "ending"), ("ended", "ended")], read_only=True,
+        help_text=_("'ending': the term ends within six months; 'ended': it has ended."),
+    )
+
+    class Meta:
+        model = Org
+        fields = [
+            "id", "name", "code", "parent", "level", "level_display", "kind", "kind_display", "sector",
+            "sector_display", "division_code", "term_start", "term_end", "term_status", "is_active", "depth",
+        ]
+        read_only_fields = fields
+
+
+class OrgUpdateSerializer(ServiceInputSerializer):
+    class Meta:
+        model = Org
+        fields = list(services.ORG_FIELDS)
+        extra_kwargs = {"code": {"validators": []}}
+
+    def validate(self, attrs):
+        # The same rule as the organization form (the database constraint behind it has no readable message).
+        start = attrs.get("term_start", getattr(self.instance, "term_start", None))
+        end = attrs.get("term_end", getattr(self.instance, "term_end", None))
+        if start and end and end <= start:
+            raise serializers.ValidationError({"term_end": _("The term must end after it starts.")})
+        return attrs
+
+
+class OrgCreateSerializer(OrgUpdateSerializer):
+    parent = serializers.IntegerField(help_text=_("Id of the parent organization (404 if outside your scope)."))
+
+    class Meta(OrgUpdateSerializer.Meta):
+        fields = ["parent", *services.ORG_FIELDS]
+
+
+class OrgMoveSerializer(serializers.Serializer):
+    parent = serializers.IntegerField(help_text=_("Id of the new parent organization (404 if outside your scope)."))
+
+
+# --- serializers: people ------------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    org = OrgRefSerializer(read_only=True)
+    gender_display = serializers.CharField(source="get_gender_display", read_only=True)
+    ethnicity_display = serializers.CharField(source="get_ethnicity_display", read_only=True)
+    education_display = serializers.CharField(source="get_education_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    id_number = MaskedField("id_number", help_text=_("Always masked; see the reveal action."))
+    phone = MaskedField("phone", help_text=_("Always masked; see the reveal action."))
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "name", "gender", "gender_display", "ethnicity", "ethnicity_display", "birth_date", "id_number",
+            "phone", "education", "education_display", "category", "category_display", "joined_on",
+            "full_member_on", "status", "status_display", "org", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    person = PersonRefSerializer(read_only=True)
+    from_org = OrgRefSerializer(read_only=True)
+    to_org = OrgRefSerializer(source="org", read_only=True)
+
+    class Meta:
+        model = Transfer
+        fields = ["id", "person", "from_org", "to_org", "transferred_on", "reason", "created_at"]
+        read_only_fields = fields
+
+
+class PersonTransferHistorySerializer(TransferSerializer):
+    class Meta(TransferSerializer.Meta):
+        fields = ["id", "from_org", "to_org", "transferred_on", "reason"]
+        read_only_fields = fields
+
+
+class PersonDetailSerializer(PersonSerializer):
+    transfers = PersonTransferHistorySerializer(many=True, read_only=True)
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "transfers"]
+        read_only_fields = fields
+
+
+_CLEAR_HELP = _("The clear value; left empty or sent back masked on an update, the recorded number is kept.")
+
+
+class PersonUpdateSerializer(ServiceInputSerializer):
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=18, help_text=_CLEAR_HELP)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=11, help_text=_CLEAR_HELP)
+
+    class Meta:
+        model = Person
+        fields = list(services.PERSON_FIELDS)
+
+
+class PersonCreateSerializer(PersonUpdateSerializer):
+    org = serializers.IntegerField(help_text=_("Id of the organization (404 if outside your scope)."))
+    id_number = serializers.CharField(max_length=18, help_text=_("The clear value; responses show it masked."))
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=11,
+                                  help_text=_("The clear value; responses show it masked."))
+
+    class Meta(PersonUpdateSerializer.Meta):
+        fields = ["org", *services.PERSON_FIELDS]
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=[(f, f) for f in services.REVEALABLE])
+
+
+class RevealResultSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField()
+
+
+class TransferInputSerializer(serializers.Serializer):
+    to_org = serializers.IntegerField(help_text=_("Id of the destination organization (404 if outside your scope)."))
+    transferred_on = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+# --- serializers: positions ---------------------------------------------------------------------------
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    person = PersonRefSerializer(read_only=True)
+    org = OrgRefSerializer(read_only=True)
+    title_display = serializers.CharField(source="get_title_display", read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["id", "person", "org", "title", "title_display", "start_date", "end_date", "is_current", "note"]
+        read_only_fields = fields
+
+
+class PositionCreateSerializer(serializers.Serializer):
+    person = serializers.IntegerField(help_text=_("Id of the person (404 if outside your scope)."))
+    org = serializers.IntegerField(help_text=_("Id of the organization (404 if outside your scope)."))
+    title = serializers.ChoiceField(choices=choices.Title.choices)
+    start_date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class PositionEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+
+
+# --- views -----------------------------------------------------------------------------------------------
+
+
+class UserFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend that hands the caller to FilterSets taking `user=` (their choices are scoped)."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {**super().get_filterset_kwargs(request, queryset, view), "user": request.user}
+
+
+class ScopedAPIViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticatedAccount]
+    write_capability = None
+
+    def get_object(self):
+        """The object of the URL inside the caller's scope, else 404 ("未找到。", the same for a hidden and a missing
+        id). List filters in the query string do not apply here."""
+        obj = get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def require_write(self, capability=None):
+        """403 for a role that may not write (checked after get_object(), so hidden objects still answer 404)."""
+        if not self.request.user.has_capability(capability or self.write_capability):
+            raise exceptions.PermissionDenied
+
+    def input(self, serializer_class, **kwargs):
+        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def visible(self, model, pk):
+        return get_visible_or_404(model.objects.visible_to(self.request.user), pk=pk)
+
+    def output(self, instance, status_code=status.HTTP_200_OK, serializer_class=None):
+        serializer_class = serializer_class or self.get_serializer_class()
+        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status_code)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Organizations in your scope")),
+    create=extend_schema(request=OrgCreateSerializer, responses={201: OrgSerializer}),
+    update=extend_schema(request=OrgUpdateSerializer, responses=OrgSerializer),
+    partial_update=extend_schema(request=OrgUpdateSerializer, responses=OrgSerializer),
+    destroy=extend_schema(description=_("Only an organization without sub-organizations, members, accounts or "
+                                        "history can be deleted; deactivate the others.")),
+)
+@extend_schema(tags=["orgs"])
+class OrgViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIViewSet):
+    serializer_class = OrgSerializer
+    filterset_class = OrgFilter
+    write_capability = Org.edit_capability
+
+    def base_queryset(self):
+        return Org.objects.all()
+
+    def create(self, request):
+        self.require_write()
+        data = dict(self.input(OrgCreateSerializer))
+        parent = self.visible(Org, data.pop("parent"))
+        org = services.org_create(actor=request.user, parent=parent, **data)
+        return self.output(org, status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        org = self.get_object()
+        self.require_write()
+        data = self.input(OrgUpdateSerializer, instance=org, partial=partial)
+        return self.output(services.org_update(actor=request.user, org=org, **data))
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    def destroy(self, request, pk=None):
+        org = self.get_object()
+        self.require_write()
+        services.org_delete(actor=request.user, org=org)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=OrgMoveSerializer, responses=OrgSerializer,
+                   description=_("Move the organization and its whole subtree under another organization."))
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        org = self.get_object()
+        self.require_write()
+        new_parent = self.visible(Org, self.input(OrgMoveSerializer)["parent"])
+        return self.output(services.org_move(actor=request.user, org=org, new_parent=new_parent))
+
+    @extend_schema(request=None, responses=OrgSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        org = self.get_object()
+        self.require_write()
+        return self.output(services.org_deactivate(actor=request.user, org=org))
+
+    @extend_schema(request=None, responses=OrgSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        org = self.get_object()
+        self.require_write()
+        return self.output(services.org_reactivate(actor=request.user, org=org))
+
+    @extend_schema(responses=OrgSerializer(many=True), summary=_("Direct sub-organizations"))
+    @action(detail=True, methods=["get"])
+    def children(self, request, pk=None):
+        org = self.get_object()
+        queryset = self.filter_queryset(self.get_queryset().filter(parent=org))
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("People in your scope")),
+    retrieve=extend_schema(responses=PersonDetailSerializer),
+    create=extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer}),
+    update=extend_schema(request=PersonUpdateSerializer, responses=PersonSerializer),
+    partial_update=extend_schema(request=PersonUpdateSerializer, responses=PersonSerializer),
+)
+@extend_schema(tags=["people"])
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIViewSet):
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    filter_backends = [UserFilterBackend]
+    write_capability = Person.edit_capability
+    MASKED = ("id_number", "phone")
+
+    def base_queryset(self):
+        queryset = Person.objects.select_related("org")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch("transfers", Transfer.objects.select_related("from_org", "org").order_by("-transferred_on",
+                                                                                                 "-id"))
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return PersonDetailSerializer if self.action == "retrieve" else PersonSerializer
+
+    def create(self, request):
+        self.require_write()
+        data = dict(self.input(PersonCreateSerializer))
+        org = self.visible(Org, data.pop("org"))
+        person = services.person_create(actor=request.user, org=org, **data)
+        return self.output(person, status.HTTP_201_CREATED, PersonSerializer)
+
+    def update(self, request, pk=None, partial=False):
+        person = self.get_object()
+        self.require_write()
+        data = dict(self.input(PersonUpdateSerializer, instance=person, partial=partial))
+        for name in self.MASKED:
+            # Like the edit page: empty keeps the recorded number; so does the masked value a GET returned.
+            value = (data.get(name) or "").strip()
+            field = Person._meta.get_field(name)
+            if name in data and (not value or value == field.masked(getattr(person, name))):
+                del data[name]
+        person = services.person_update(actor=request.user, person=person, **data)
+        return self.output(person, serializer_class=PersonSerializer)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(request=RevealSerializer, responses=RevealResultSerializer,
+                   description=_("The clear value of one protected field. Only organization-department "
+                                 "administrators may; every reveal (and every refusal) is audited."))
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        person = self.get_object()
+        field = self.input(RevealSerializer)["field"]
+        value = services.person_reveal(actor=request.user, person=person, field=field)
+        response = Response({"field": field, "value": value})
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(request=TransferInputSerializer, responses={201: TransferSerializer},
+                   description=_("Membership transfer: move the person to another organization in your scope; "
+                                 "their current posts in the old organization end on the transfer date."))
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        person = self.get_object()
+        self.require_write()
+        data = dict(self.input(TransferInputSerializer))
+        to_org = self.visible(Org, data.pop("to_org"))
+        transfer = services.person_transfer(actor=request.user, person=person, to_org=to_org, **data)
+        return self.output(transfer, status.HTTP_201_CREATED, TransferSerializer)
+
+
+@extend_schema(tags=["positions"])
+@extend_schema_view(
+    create=extend_schema(request=PositionCreateSerializer, responses={201: PositionSerializer}),
+)
+class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIViewSet):
+    serializer_class = PositionSerializer
+    filterset_class = PositionFilter
+    write_capability = Person.edit_capability
+
+    def base_queryset(self):
+        return Position.objects.select_related("person", "org")
+
+    def create(self, request):
+        self.require_write()
+        data = dict(self.input(PositionCreateSerializer))
+        person = self.visible(Person, data.pop("person"))
+        org = self.visible(Org, data.pop("org"))
+        position = services.position_appoint(actor=request.user, person=person, org=org, **data)
+        return self.output(position, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PositionEndSerializer, responses=PositionSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        position = self.get_object()
+        self.require_write()
+        end_date = self.input(PositionEndSerializer)["end_date"]
+        return self.output(services.position_end(actor=request.user, position=position, end_date=end_date))
+
+
 def register(router):
-    pass
+    router.register("orgs", OrgViewSet, basename="org")
+    router.register("people", PersonViewSet, basename="person")
+    router.register("positions", PositionViewSet, basename="position")

@@ -11,15 +11,30 @@ from . import choices
 from .models import Level, Org, Person, Position
 
 
-def _text_q(value, prefix=""):
-    """Name contains the text, or pinyin/initials start with it (lower-case ASCII: `bdx` finds 巴东县)."""
+def name_q(value):
+    """Name contains the text, or pinyin/initials start with it (lower-case ASCII: `zhm` finds 张华明)."""
     value = value.strip()
     if not value:
         return Q()
-    q = Q(**{f"{prefix}name__contains": value})
+    q = Q(name__contains=value)
     if value.isascii() and value.isalnum():
         low = value.lower()
-        q |= Q(**{f"{prefix}pinyin_initials__startswith": low}) | Q(**{f"{prefix}pinyin__startswith": low})
+        q |= Q(pinyin_initials__startswith=low) | Q(pinyin__startswith=low)
+    return q
+
+
+def org_search_q(value):
+    """An organization by name, pinyin, initials or exact code — the one search of the tree, lists and pickers.
+
+    Nearly every name starts with 中共 (zg), so ASCII input also matches the initials after that prefix:
+    `bdx` finds 巴东县 and 中共巴东县委 alike.
+    """
+    value = value.strip()
+    if not value:
+        return Q(pk__in=[])
+    q = name_q(value) | Q(code=value)
+    if value.isascii() and value.isalnum():
+        q |= Q(name__startswith="中共", pinyin_initials__startswith="zg" + value.lower())
     return q
 
 
@@ -40,7 +55,7 @@ class OrgFilter(django_filters.FilterSet):
         fields = ["q", "parent", "level", "kind", "sector", "is_active", "term"]
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(_text_q(value) | Q(code=value.strip()))
+        return queryset.filter(org_search_q(value))
 
     def filter_term(self, queryset, name, value):
         today = timezone.localdate()
@@ -75,7 +90,7 @@ class PersonFilter(django_filters.FilterSet):
         self.filters["org"].queryset = Org.objects.visible_to(user) if user is not None else Org.objects.none()
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(_text_q(value))
+        return queryset.filter(name_q(value))
 
     def filter_org(self, queryset, name, org):
         return queryset.filter(org.ancestry_q()) if org else queryset

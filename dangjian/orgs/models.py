@@ -98,7 +98,7 @@ class Org(Ancestry):
         ENTERPRISE = "enterprise", _("Enterprise")
         SOCIAL = "social", _("Social organization")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("organization name"), max_length=100)
     code = models.CharField(_("organization code"), max_length=32, unique=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent organization"), null=True, blank=True,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("export/", views.person_export, name="person_export"),
     path("new/", views.person_create, name="person_create"),
     path("org-picker/", views.person_org_picker, name="person_org_picker"),
+    path("person-picker/", views.person_picker, name="person_picker"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/edit/", views.person_update, name="person_update"),
     path("<int:pk>/transfer/", views.person_transfer, name="person_transfer"),

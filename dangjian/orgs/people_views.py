@@ -1,10 +1,281 @@
-# Placeholder views so URL names resolve while the people pages are being built; replaced by the real ones.
-from django.http import Http404
+"""People pages: list, export, detail, create, edit, transfer, reveal, positions.
+
+Reads go through people_selectors (scoped by visible_to), writes through orgs.services. An object outside the
+user's subtree answers 404; inside it, a role that may only read answers 403 on every write URL.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangjian.accounts.roles import Cap
+from dangjian.core import tabular
+from dangjian.core.scoping import get_visible_or_404
+
+from . import people_selectors as selectors
+from . import services
+from .models import Org, Person, Position
+from .people_forms import (
+    IdSearchForm,
+    PersonForm,
+    PositionEndForm,
+    PositionForm,
+    TransferForm,
+    add_service_errors,
+    style_filter_form,
+)
+
+PAGE_SIZE = 20
+# Where the org picker's links may lead (link mode); anything else is refused.
+PICKER_TARGETS = {"list": "orgs:person_list", "create": "orgs:person_create"}
+PICKER_FIELDS = ("org", "to_org")
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def _require(user, capability):
+    if not user.has_capability(capability):
+        raise PermissionDenied
 
 
-person_list = person_export = person_create = person_detail = person_update = person_transfer = _todo
-person_reveal = person_org_picker = position_create = position_end = _todo
+def _params_without(params, *names):
+    kept = params.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept
+
+
+def _editable_person(request, pk):
+    person = get_visible_or_404(Person.objects.visible_to(request.user).select_related("org"), pk=pk)
+    _require(request.user, Cap.PERSON_EDIT)
+    return person
+
+
+def _next_or(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_list(request):
+    _require(request.user, Cap.PERSON_VIEW)
+    id_form = IdSearchForm(request.POST or None, prefix="idsearch")
+    if request.method == "POST" and id_form.is_valid():
+        person = selectors.find_by_id_number(request.user, id_form.cleaned_data["id_number"])
+        if person is not None:
+            return redirect("orgs:person_detail", pk=person.pk)
+        messages.warning(request, _("Not found: no member with this ID number in your scope."))
+        return redirect(request.get_full_path())
+    filterset, queryset = selectors.filtered_people(request.user, request.GET)
+    if not filterset.is_valid():
+        queryset = queryset.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_masks(page.object_list)
+    return render(request, "orgs/person_list.html", {
+        "page": page,
+        "filterset": filterset,
+        "filter_form": style_filter_form(filterset.form),
+        "chosen_org": filterset.form.cleaned_data.get("org") if filterset.is_valid() else None,
+        "id_form": id_form,
+        "sort": request.GET.get("sort", ""),
+        "sort_links": _sort_links(request.GET),
+        "page_query": _params_without(request.GET, "page").urlencode(),
+        "keep_query": _params_without(request.GET, "page", "org").urlencode(),
+        "export_query": _params_without(request.GET, "page").urlencode(),
+        "can_edit": request.user.has_capability(Cap.PERSON_EDIT),
+    })
+
+
+def _sort_links(params):
+    """For each sortable column, the list URL sorted by it (a second click reverses the order)."""
+    current = params.get("sort", "")
+    links = {}
+    for key in selectors.SORTS:
+        query = _params_without(params, "page", "sort")
+        query["sort"] = f"-{key}" if current == key else key
+        links[key] = "?" + query.urlencode()
+    return links
+
+
+@login_required
+@require_GET
+def person_export(request):
+    _require(request.user, Cap.PERSON_VIEW)
+    filterset, queryset = selectors.filtered_people(request.user, request.GET)
+    if not filterset.is_valid():
+        queryset = queryset.none()
+    return tabular.export(
+        rows=selectors.export_rows(queryset), headers=selectors.export_headers(),
+        title=_("Party members"), filename=_("party-members"),
+        fmt="csv" if request.GET.get("fmt") == "csv" else "xlsx",
+        action="person.export", object_type="orgs.person",
+    )
+
+
+@login_required
+@require_GET
+def person_detail(request, pk):
+    person = get_visible_or_404(Person.objects.visible_to(request.user).select_related("org"), pk=pk)
+    return render(request, "orgs/person_detail.html", {
+        "person": selectors.with_masks([person])[0],
+        "age": selectors.age(person.birth_date),
+        "positions": selectors.person_positions(person),
+        "transfers": selectors.person_transfers(person),
+        "can_edit": request.user.has_capability(Cap.PERSON_EDIT),
+        "can_reveal": request.user.has_capability(Cap.PERSON_REVEAL),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+@never_cache
+def person_reveal(request, pk, field):
+    person = get_visible_or_404(Person.objects.visible_to(request.user), pk=pk)
+    if field not in services.REVEALABLE:
+        raise Http404
+    value = services.person_reveal(actor=request.user, person=person, field=field)
+    return render(request, "orgs/person_reveal.html", {"value": value})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    org_id = request.GET.get("org")
+    org = get_visible_or_404(Org.objects.visible_to(request.user), pk=org_id) if org_id else None
+    _require(request.user, Cap.PERSON_EDIT)
+    if org is None:
+        return render(request, "orgs/person_choose_org.html", {})
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, org=org, **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The member record of %(name)s has been created.") % {"name": person.name})
+            return redirect("orgs:person_detail", pk=person.pk)
+    return render(request, "orgs/person_form.html", {"form": form, "org": org})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_update(request, pk):
+    person = _editable_person(request, pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The member record has been saved."))
+            return redirect("orgs:person_detail", pk=person.pk)
+    person.refresh_from_db(fields=["name"])
+    return render(request, "orgs/person_form.html", {"form": form, "person": person, "org": person.org})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_transfer(request, pk):
+    person = _editable_person(request, pk)
+    form = TransferForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.person_transfer(actor=request.user, person=person, to_org=data["to_org"],
+                                     transferred_on=data["transferred_on"], reason=data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s has been transferred to %(org)s.")
+                             % {"name": person.name, "org": data["to_org"].name})
+            return redirect("orgs:person_detail", pk=person.pk)
+    chosen = form.cleaned_data.get("to_org") if form.is_bound and not form.errors.get("to_org") else None
+    return render(request, "orgs/transfer_form.html", {"form": form, "person": person, "chosen_org": chosen})
+
+
+@login_required
+@require_GET
+def person_org_picker(request):
+    """Search-as-you-type organizations (htmx). `field=org|to_org`: radio inputs for a form; otherwise links
+    that set `org` on the list (or create) URL and keep the other parameters given in `keep`."""
+    orgs = selectors.org_choices(request.user, request.GET.get("q", ""))
+    field = request.GET.get("field", "")
+    if field in PICKER_FIELDS:
+        return render(request, "orgs/person_org_picker.html", {"orgs": orgs, "field": field})
+    base = reverse(PICKER_TARGETS.get(request.GET.get("target"), PICKER_TARGETS["list"]))
+    keep = _params_without(QueryDict(request.GET.get("keep", "")), "org", "page")
+    links = []
+    for org in orgs:
+        keep["org"] = str(org.pk)
+        links.append((org, f"{base}?{keep.urlencode()}"))
+    return render(request, "orgs/person_org_picker.html", {"links": links})
+
+
+@login_required
+@require_GET
+def person_picker(request):
+    """Search-as-you-type visible current members (htmx), as radio inputs named `person`."""
+    people = selectors.person_choices(request.user, request.GET.get("q", ""))
+    return render(request, "orgs/person_picker.html", {"people": people})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_create(request):
+    person_id, org_id = request.GET.get("person"), request.GET.get("org")
+    person = get_visible_or_404(Person.objects.visible_to(request.user), pk=person_id) if person_id else None
+    org = get_visible_or_404(Org.objects.visible_to(request.user), pk=org_id) if org_id else None
+    _require(request.user, Cap.PERSON_EDIT)
+    form = PositionForm(request.POST or None, user=request.user, initial={"person": person, "org": org})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            position = services.position_appoint(
+                actor=request.user, person=data["person"], org=data["org"], title=data["title"],
+                start_date=data["start_date"], note=data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s has been appointed %(title)s of %(org)s.") % {
+                "name": position.person.name, "title": position.get_title_display(), "org": position.org.name})
+            return redirect(_next_or(request, reverse("orgs:person_detail", args=[position.person_id])))
+    return render(request, "orgs/position_form.html", {
+        "form": form,
+        "person": form.chosen("person") or person,
+        "org": form.chosen("org") or org,
+        "fixed_person": person is not None,
+        "fixed_org": org is not None,
+        "next": _next_or(request, ""),
+    })
+
+
+@login_required
+@require_POST
+def position_end(request, pk):
+    position = get_visible_or_404(Position.objects.visible_to(request.user).select_related("person"), pk=pk)
+    _require(request.user, Cap.PERSON_EDIT)
+    form = PositionEndForm(request.POST)
+    if form.is_valid():
+        end_date = form.cleaned_data["end_date"] or timezone.localdate()
+        try:
+            services.position_end(actor=request.user, position=position, end_date=end_date)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The post has been ended."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(_next_or(request, reverse("orgs:person_detail", args=[position.person_id])))

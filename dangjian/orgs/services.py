@@ -61,6 +61,8 @@ def org_create(*, actor, parent, **fields):
         if parent is None:
             raise ValidationError({"parent": _("Choose the parent organization.")})
         require_editable(actor, parent)
+    if parent is not None:
+        parent = Org.objects.select_for_update().get(pk=parent.pk)  # current state, held until commit
     if parent is not None and not parent.is_active:
         raise ValidationError({"parent": _("The parent organization has been deactivated.")})
     org = Org(parent=parent, **{k: v for k, v in fields.items() if k in ORG_FIELDS})
@@ -190,6 +192,9 @@ def org_delete(*, actor, org):
         )
     before = audit.snapshot(org)
     audit.record("org.delete", actor=actor, obj=org, before=before)
+    # An org above branch level is its own ancestor at its level (e.g. village_id = its id): clear that
+    # self-reference first, or the PROTECT on the ancestry columns refuses the delete.
+    Org.objects.filter(pk=org.pk).update(**{f"{c}_id": None for c in ANCESTRY_COLUMNS.values()})
     org.delete()
 
 

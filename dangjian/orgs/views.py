@@ -1,0 +1,258 @@
+"""Organization pages: list and export, tree, detail, children, and the maintenance forms.
+
+Reads go through Org.objects.visible_to() and orgs.selectors, writes through orgs.services. An organization
+outside the user's subtree is 404 on every URL; inside it, a role without org.edit gets 403 on write URLs.
+"""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangjian.core import tabular
+from dangjian.core.scoping import get_visible_or_404
+
+from . import selectors, services
+from .forms import OrgForm, OrgMoveForm, add_service_error, style_filter_form
+from .models import Org
+
+PAGE_SIZE = 20
+
+
+def _visible(request, pk):
+    return get_visible_or_404(Org.objects.visible_to(request.user).select_related("parent"), pk=pk)
+
+
+def _editable(request, pk):
+    """The organization for a write page: 404 outside scope, 403 inside it for a read-only role."""
+    org = _visible(request, pk)
+    if not request.user.has_capability(Org.edit_capability):
+        raise PermissionDenied
+    return org
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _sort_headers(request, columns):
+    """Header links for ?sort=: clicking a sorted column reverses it; other query parameters are kept."""
+    current = request.GET.get("sort", "")
+    headers = []
+    for key, label in columns:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["sort"] = f"-{key}" if current == key else key
+        direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
+        headers.append({"label": label, "url": "?" + params.urlencode(), "direction": direction})
+    return headers
+
+
+@login_required
+@require_GET
+def org_list(request):
+    if not request.user.has_capability(Org.view_capability):
+        raise PermissionDenied
+    filterset, queryset = selectors.org_list(request.user, request.GET)
+    parent_id = filterset.form.cleaned_data.get("parent") if filterset.form.is_valid() else None
+    context = {
+        "filter_form": style_filter_form(filterset.form),
+        "page_obj": _page(request, queryset),
+        "parent": Org.objects.visible_to(request.user).filter(pk=parent_id).first() if parent_id else None,
+        "headers": _sort_headers(request, [("name", _("Organization name")), ("code", _("Code")), ("level", _("Level")),
+                                           ("term_end", _("Term end"))]),
+        "can_edit": request.user.has_capability(Org.edit_capability),
+        "filters_active": any(request.GET.get(k) for k in ("level", "kind", "sector", "is_active", "term")),
+    }
+    return render(request, "orgs/org_list.html", context)
+
+
+@login_required
+@require_GET
+def org_export(request):
+    if not request.user.has_capability(Org.view_capability):
+        raise PermissionDenied
+    _filterset, queryset = selectors.org_list(request.user, request.GET)
+    rows = (
+        [o.name, o.code, o.get_level_display(), o.get_kind_display(), o.get_sector_display(),
+         o.parent.name if o.parent_id else "", o.division_code, o.term_start, o.term_end,
+         _("Active") if o.is_active else _("Deactivated")]
+        for o in queryset.iterator(chunk_size=2000)
+    )
+    headers = [_("Organization name"), _("Code"), _("Level"), _("Category"), _("Sector"), _("Parent organization"),
+               _("Administrative division code"), _("Term start"), _("Term end"), _("Status")]
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    return tabular.export(rows=rows, headers=headers, title=_("Organizations"), filename=_("organizations"),
+                          fmt=fmt, action="org.export", object_type="orgs.org")
+
+
+@login_required
+@require_GET
+def org_tree(request):
+    if not request.user.has_capability(Org.view_capability):
+        raise PermissionDenied
+    root = get_visible_or_404(selectors.with_child_count(Org.objects.visible_to(request.user)),
+                              pk=request.user.org_id)
+    nodes = list(selectors.children(root)[: selectors.TREE_CHILDREN_LIMIT + 1])
+    return render(request, "orgs/tree.html", {
+        "root": root, "nodes": nodes[: selectors.TREE_CHILDREN_LIMIT],
+        "truncated": len(nodes) > selectors.TREE_CHILDREN_LIMIT,
+    })
+
+
+@login_required
+@require_GET
+def tree_children(request, pk):
+    org = _visible(request, pk)
+    nodes = list(selectors.children(org)[: selectors.TREE_CHILDREN_LIMIT + 1])
+    return render(request, "orgs/_tree_nodes.html", {
+        "nodes": nodes[: selectors.TREE_CHILDREN_LIMIT], "parent": org,
+        "truncated": len(nodes) > selectors.TREE_CHILDREN_LIMIT,
+    })
+
+
+@login_required
+@require_GET
+def org_search(request):
+    text = request.GET.get("q", "")[:50]
+    results = selectors.org_search(Org.objects.visible_to(request.user), text) if text.strip() else []
+    return render(request, "orgs/_search_results.html", {"results": results, "q": text})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_create(request):
+    if not request.user.has_capability(Org.view_capability):
+        raise PermissionDenied
+    parent = _editable(request, request.GET.get("parent") or request.user.org_id)
+    form = OrgForm(request.POST if request.method == "POST" else None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Organization “%(name)s” created.") % {"name": org.name})
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/org_form.html", {
+        "form": form, "parent": parent, "breadcrumbs": [*selectors.breadcrumbs(request.user, parent), parent],
+    })
+
+
+@login_required
+@require_GET
+def org_detail(request, pk):
+    org = _visible(request, pk)
+    user = request.user
+    children = selectors.annotate_rows(user, selectors.children(org)[:PAGE_SIZE])
+    context = {
+        "org": org,
+        "breadcrumbs": selectors.breadcrumbs(user, org),
+        "team": selectors.team(user, org),
+        "children": children,
+        "children_total": org.children.count() if len(children) >= PAGE_SIZE else len(children),
+        "member_count": selectors.current_members(org).count() if user.has_capability("person.view") else None,
+        "can_edit": user.has_capability(Org.edit_capability),
+        "can_edit_people": user.has_capability("person.edit"),
+        "is_own_org": org.pk == user.org_id,
+    }
+    return render(request, "orgs/org_detail.html", context)
+
+
+@login_required
+@require_GET
+def org_children(request, pk):
+    org = _visible(request, pk)
+    page_obj = _page(request, selectors.children(org))
+    page_obj.object_list = selectors.annotate_rows(request.user, page_obj.object_list)
+    return render(request, "orgs/org_children.html", {
+        "org": org, "page_obj": page_obj, "breadcrumbs": selectors.breadcrumbs(request.user, org),
+        "can_edit": request.user.has_capability(Org.edit_capability),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_update(request, pk):
+    org = _editable(request, pk)
+    form = OrgForm(request.POST if request.method == "POST" else None, instance=copy.copy(org))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_update(actor=request.user, org=org, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Organization “%(name)s” saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/org_form.html", {
+        "form": form, "org": org, "breadcrumbs": [*selectors.breadcrumbs(request.user, org), org],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_move(request, pk):
+    org = _editable(request, pk)
+    if request.htmx and request.method == "GET" and "q" in request.GET:
+        text = request.GET["q"][:50]
+        targets = selectors.org_search(selectors.move_targets(request.user, org), text) if text.strip() else []
+        return render(request, "orgs/_move_picker.html", {"results": targets, "q": text})
+    form = OrgMoveForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.org_move(actor=request.user, org=org, new_parent=form.cleaned_data["parent"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("“%(name)s” now belongs to “%(parent)s”.")
+                             % {"name": moved.name, "parent": form.cleaned_data["parent"].name})
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/org_move.html", {
+        "form": form, "org": org, "breadcrumbs": [*selectors.breadcrumbs(request.user, org), org],
+    })
+
+
+def _state_change(request, pk, service, done_message):
+    org = _editable(request, pk)
+    try:
+        service(actor=request.user, org=org)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done_message % {"name": org.name})
+    return redirect("orgs:detail", pk=org.pk)
+
+
+@login_required
+@require_POST
+def org_deactivate(request, pk):
+    return _state_change(request, pk, services.org_deactivate, _("Organization “%(name)s” deactivated."))
+
+
+@login_required
+@require_POST
+def org_reactivate(request, pk):
+    return _state_change(request, pk, services.org_reactivate, _("Organization “%(name)s” reactivated."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_delete(request, pk):
+    org = _editable(request, pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.org_delete(actor=request.user, org=org)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Organization “%(name)s” deleted.") % {"name": org.name})
+            return redirect("orgs:detail", pk=org.parent_id) if org.parent_id else redirect("orgs:list")
+    return render(request, "orgs/org_confirm_delete.html", {
+        "org": org, "errors": errors, "breadcrumbs": [*selectors.breadcrumbs(request.user, org), org],
+    })

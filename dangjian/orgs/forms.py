@@ -1,0 +1,91 @@
+"""Forms of the organization pages. They only validate input; the views hand cleaned data to orgs.services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.forms import DateInput, StyledFormMixin
+
+from .models import Level, Org
+from .services import ORG_FIELDS
+
+
+def add_service_error(form, error: ValidationError):
+    """Show a service's ValidationError on the form: per field where the form has that field, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def style_filter_form(form):
+    """Tabler classes and "All" as the empty choice for a django-filter form (built by the FilterSet)."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Select):
+            field.widget.attrs["class"] = "form-select"
+            if hasattr(field, "choices") and not isinstance(field, forms.ModelChoiceField):
+                options = [(v, label) for v, label in field.choices if v not in ("", None)]
+                if hasattr(field, "empty_label"):  # django-filter's own empty choice ("---------")
+                    field.empty_label = None
+                field.choices = [("", _("All")), *options]
+        else:
+            field.widget.attrs["class"] = "form-control"
+    if "is_active" in form.fields:
+        form.fields["is_active"].label = form["is_active"].label = _("Status")
+        form.fields["is_active"].widget = forms.Select(
+            choices=[("", _("All")), ("true", _("Active")), ("false", _("Deactivated"))],
+            attrs={"class": "form-select"},
+        )
+    if "q" in form.fields:
+        form.fields["q"].widget.attrs["placeholder"] = _("Name, code or pinyin initials")
+        form.fields["q"].widget.input_type = "search"
+    return form
+
+
+class OrgForm(StyledFormMixin, forms.ModelForm):
+    """Create or edit an organization. The level offers only levels below the parent's."""
+
+    class Meta:
+        model = Org
+        fields = list(ORG_FIELDS)
+        widgets = {"term_start": DateInput(), "term_end": DateInput()}
+        labels = {"name": _("Organization name")}
+        error_messages = {"code": {"unique": _("Another organization already uses this code.")}}
+        help_texts = {
+            "code": _("Unique across the platform, e.g. the organization's code in the national member system."),
+            "division_code": _("The 12-digit administrative division code of its area, if any."),
+            "term_end": _("The home page warns six months before the term ends."),
+        }
+
+    def __init__(self, *args, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent = parent if parent is not None else self.instance.parent
+        if parent is not None:
+            self.fields["level"].choices = [(v, label) for v, label in Level.choices if v > parent.level]
+            if not self.instance.pk and not self.is_bound:
+                self.initial.setdefault("level", min(parent.level + 1, Level.BRANCH))
+                self.initial.setdefault("kind", Org.Kind.BRANCH)
+        self.fields["name"].widget.attrs["autofocus"] = True
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("term_start"), data.get("term_end")
+        if start and end and end <= start:
+            self.add_error("term_end", _("The term must end after it starts."))
+        return data
+
+
+class OrgMoveForm(forms.Form):
+    """The new parent, chosen with the search-as-you-type picker; any organization the user may edit."""
+
+    parent = forms.ModelChoiceField(
+        label=_("New parent organization"), queryset=Org.objects.none(),
+        error_messages={"required": _("Choose the new parent organization."),
+                        "invalid_choice": _("Choose an organization from the search results.")},
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Org.objects.editable_by(user)

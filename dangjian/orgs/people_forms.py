@@ -1,0 +1,153 @@
+"""Forms of the people pages. They only collect and check input; every write goes through orgs.services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.forms import DateInput, StyledFormMixin
+from dangjian.core.validators import normalize_id_number, validate_id_number
+
+from . import choices
+from .models import Org, Person
+from .services import PERSON_FIELDS
+
+
+def add_service_errors(form, exc: ValidationError):
+    """Show a service's ValidationError on the form: under its field when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        form.add_error(None, exc)
+
+
+class PersonForm(StyledFormMixin, forms.ModelForm):
+    """The member record. On edit, the ID and phone fields start empty (their clear value is never sent to the
+    browser); left empty, the stored value is kept."""
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        labels = {"name": _("Name")}  # "name" alone is taken by a third-party catalogue as 名称
+        widgets = {
+            "id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18, "spellcheck": "false"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 11, "inputmode": "numeric"}),
+            "birth_date": DateInput(),
+            "joined_on": DateInput(),
+            "full_member_on": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = self.instance.pk is not None
+        self.fields["id_number"].required = not self.editing
+        if self.editing:
+            for name in ("id_number", "phone"):
+                field = Person._meta.get_field(name)
+                shown = field.masked(getattr(self.instance, name))
+                self.initial[name] = ""
+                if shown:
+                    self.fields[name].widget.attrs["placeholder"] = shown
+                    self.fields[name].help_text = _("Leave empty to keep the recorded number.")
+
+    def _keep_if_empty(self, name):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value and self.editing:
+            return getattr(self.instance, name)
+        return value
+
+    def clean_id_number(self):
+        return normalize_id_number(self._keep_if_empty("id_number"))
+
+    def clean_phone(self):
+        return self._keep_if_empty("phone")
+
+    def service_fields(self):
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS if name in self.cleaned_data}
+
+
+class IdSearchForm(StyledFormMixin, forms.Form):
+    """Exact search by ID number: sent by POST so the number never appears in a URL or a server log."""
+
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=18, min_length=1,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18, "spellcheck": "false",
+                                      "placeholder": _("Exact 18-character ID number")}),
+    )
+
+    def clean_id_number(self):
+        value = normalize_id_number(self.cleaned_data["id_number"])
+        validate_id_number(value)
+        return value
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    """An organization picked with the search picker (radio inputs), limited to the user's active orgs."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Org.objects.none())
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("error_messages", {"required": _("Choose an organization."),
+                                             "invalid_choice": _("Choose an organization in your scope.")})
+        super().__init__(*args, **kwargs)
+
+
+class TransferForm(StyledFormMixin, forms.Form):
+    to_org = OrgChoiceField(label=_("Destination organization"))
+    transferred_on = forms.DateField(label=_("Transfer date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("transferred_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = Org.objects.visible_to(user).filter(is_active=True)
+
+
+class PositionForm(StyledFormMixin, forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Person"), queryset=Person.objects.none(), widget=forms.HiddenInput,
+        error_messages={"required": _("Choose a person."),
+                        "invalid_choice": _("Choose a current member in your scope.")},
+    )
+    org = OrgChoiceField(label=_("Organization"))
+    title = forms.ChoiceField(label=_("Position"), choices=choices.Title.choices)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("start_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(user).filter(status__in=choices.Status.CURRENT)
+        self.fields["org"].queryset = Org.objects.visible_to(user).filter(is_active=True)
+
+    def chosen(self, name):
+        """The object picked for `name` when the submitted value is valid (to show it again after an error)."""
+        if self.is_bound and not self.errors.get(name):
+            return self.cleaned_data.get(name)
+        return None
+
+
+class PositionEndForm(StyledFormMixin, forms.Form):
+    end_date = forms.DateField(label=_("End date"), widget=DateInput(), required=False)  # empty: today
+
+
+def style_filter_form(form):
+    """Tabler classes on the shared PersonFilter form; selects submit the filter bar as soon as they change."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(field, forms.ModelChoiceField):
+            continue  # the organization: never rendered as a select (a prefecture has 15,000); the picker sets it
+        if isinstance(widget, forms.Select):
+            widget.attrs.update({"class": "form-select", "data-autosubmit": ""})
+            # django-filter puts `empty_label` in front of the choices again whenever they are set.
+            field.empty_label = _("All")
+            field.choices = [c for c in field.choices if c[0] != ""]
+        else:
+            widget.attrs.update({"class": "form-control"})
+        if name in ("age_min", "age_max"):
+            widget.attrs.update({"min": 0, "max": 120, "inputmode": "numeric"})
+        if name == "joined_year":
+            widget.attrs.update({"min": 1921, "max": 2100, "inputmode": "numeric"})
+    return form

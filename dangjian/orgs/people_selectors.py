@@ -1,0 +1,115 @@
+"""Reads for the people pages: scoped querysets, sorting, masking for display, pickers and export rows.
+
+Everything starts from `Person.objects.visible_to(user)` / `Org.objects.visible_to(user)`, so nothing outside
+the user's subtree is ever counted, listed, suggested or exported.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core.crypto import blind_index
+from dangjian.core.validators import normalize_id_number
+
+from .choices import Status
+from .filters import PersonFilter, name_q, org_search_q
+from .models import Org, Person, Position
+
+# ?sort= value -> ORDER BY (a leading "-" reverses); every ordering ends on id so pages never overlap.
+SORTS = {
+    "name": ("pinyin", "id"),
+    "joined_on": ("joined_on", "id"),
+    "birth_date": ("birth_date", "id"),
+    "org": ("org__path", "pinyin", "id"),
+}
+PICKER_LIMIT = 20
+
+
+def people_for(user):
+    return Person.objects.visible_to(user).select_related("org")
+
+
+def filtered_people(user, params):
+    """(filterset, queryset) for the list and the export: the same filters, sorted by `params["sort"]`."""
+    filterset = PersonFilter(params, queryset=people_for(user), user=user)
+    queryset = filterset.qs
+    sort = params.get("sort", "")
+    key = sort.lstrip("-")
+    if key in SORTS:
+        fields = SORTS[key]
+        queryset = queryset.order_by(*(f"-{f}" for f in fields) if sort.startswith("-") else fields)
+    return filterset, queryset
+
+
+def find_by_id_number(user, value):
+    """The visible person with exactly this ID number (blind index: no decryption, no scan), or None."""
+    return Person.objects.visible_to(user).filter(id_number_index=blind_index(normalize_id_number(value))).first()
+
+
+def masked(person, field):
+    return Person._meta.get_field(field).masked(getattr(person, field))
+
+
+def with_masks(people):
+    """Attach `id_number_masked`, `phone_masked` and `age` for templates; returns a list."""
+    people = list(people)
+    today = timezone.localdate()
+    for person in people:
+        person.age = age(person.birth_date, today)
+        person.id_number_masked = masked(person, "id_number")
+        person.phone_masked = masked(person, "phone")
+    return people
+
+
+def age(birth_date, today=None):
+    today = today or timezone.localdate()
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def person_positions(person):
+    return list(person.positions.select_related("org").order_by("end_date", "-start_date"))
+
+
+def person_transfers(person):
+    return list(person.transfers.select_related("from_org", "org").order_by("-transferred_on", "-id"))
+
+
+def org_choices(user, text, limit=PICKER_LIMIT):
+    """Visible active organizations whose name or pinyin matches, for the search-as-you-type pickers."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    queryset = Org.objects.visible_to(user).filter(is_active=True).select_related("parent")
+    queryset = queryset.filter(org_search_q(text))
+    return list(queryset.order_by("depth", "pinyin", "id")[:limit])
+
+
+def person_choices(user, text, limit=PICKER_LIMIT):
+    """Visible current members by name or pinyin, for appointing someone to a post."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    queryset = people_for(user).filter(name_q(text), status__in=Status.CURRENT)
+    return list(queryset.order_by("pinyin", "id")[:limit])
+
+
+def current_positions_of_org(org):
+    return Position.objects.filter(org=org, end_date__isnull=True).select_related("person")
+
+
+def export_headers():
+    return [
+        _("Name"), _("Gender"), _("Ethnicity"), _("Birth date"), _("ID number"), _("Mobile phone"),
+        _("Education"), _("Category"), _("Date joined the party"), _("Date of full membership"),
+        _("Status"), _("Organization"), _("Organization code"),
+    ]
+
+
+def export_rows(queryset):
+    """One masked row per person, read in chunks so memory stays flat on a prefecture-wide export."""
+    for person in queryset.iterator(chunk_size=2000):
+        yield [
+            person.name, person.get_gender_display(), person.get_ethnicity_display(), person.birth_date,
+            masked(person, "id_number"), masked(person, "phone"), person.get_education_display(),
+            person.get_category_display(), person.joined_on, person.full_member_on,
+            person.get_status_display(), person.org.name, person.org.code,
+        ]

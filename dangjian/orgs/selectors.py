@@ -1,0 +1,147 @@
+"""Reads of the organization tree for pages and exports: every query is scoped and none walks the tree in Python.
+
+Counts per organization use the ancestry columns (one GROUP BY), ancestors come off `Org.path` (one query),
+so each function costs a fixed number of queries whatever the size of the tree.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count
+
+from .choices import Status, Title
+from .filters import OrgFilter, org_search_q
+from .models import ANCESTRY_COLUMNS, Org, Person, Position
+
+SEARCH_LIMIT = 20
+TREE_CHILDREN_LIMIT = 200
+
+# ?sort= values of the organization list → ORDER BY (names sort by pinyin, ties by tree order).
+ORG_SORTS = {
+    "name": ("pinyin", "path"),
+    "code": ("code",),
+    "level": ("level", "path"),
+    "term_end": ("term_end", "path"),
+}
+
+
+def ancestry_column(org):
+    """The column holding `org` on rows of its subtree, or None for a branch (the lowest level)."""
+    column = ANCESTRY_COLUMNS.get(org.level)
+    return f"{column}_id" if column else None
+
+
+def subtree_orgs(org):
+    """`org` and every organization below it, selected by one equality test on its ancestry column."""
+    column = ancestry_column(org)
+    return Org.objects.filter(**{column: org.pk}) if column else Org.objects.filter(pk=org.pk)
+
+
+def current_members(org):
+    """People of the subtree who still count as members (choices.Status.CURRENT)."""
+    return Person.objects.filter(org.ancestry_q(), status__in=Status.CURRENT)
+
+
+def org_list(user, params):
+    """(FilterSet, ordered queryset) for the organization list and its export: the same filters and sort."""
+    base = Org.objects.visible_to(user).select_related("parent")
+    filterset = OrgFilter(params, queryset=base)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    sort = params.get("sort", "")
+    key = sort.removeprefix("-")
+    if key in ORG_SORTS:
+        order = ORG_SORTS[key]
+        queryset = queryset.order_by(*(f"-{f}" if sort.startswith("-") else f for f in order))
+    else:
+        queryset = queryset.order_by("path")
+    return filterset, queryset
+
+
+def breadcrumbs(user, org):
+    """The ancestors of `org` the user can see, root first: one query off the path."""
+    ids = org.ancestor_ids()
+    if not ids:
+        return []
+    return list(Org.objects.visible_to(user).filter(pk__in=ids).order_by("depth").only("id", "name", "depth"))
+
+
+def with_child_count(queryset):
+    return queryset.annotate(child_count=Count("children"))
+
+
+def children(org):
+    """Direct children with their own number of children (one query), in code order."""
+    return with_child_count(org.children.all()).order_by("code")
+
+
+def member_counts(orgs):
+    """{org id: current members in its subtree} for a page of organizations, in one query.
+
+    Organizations are grouped by the ancestry column of their level; each group is one GROUP BY on that column and
+    the groups are combined with UNION ALL, so a page mixing villages and branches still costs one query.
+    """
+    by_column = defaultdict(list)
+    for org in orgs:
+        by_column[ancestry_column(org) or "org_id"].append(org.pk)
+    parts = [
+        Person.objects.filter(**{f"{column}__in": ids}, status__in=Status.CURRENT)
+        .order_by().values_list(column).annotate(n=Count("pk"))
+        for column, ids in by_column.items()
+    ]
+    if not parts:
+        return {}
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return dict(query)
+
+
+def current_secretaries(user, orgs):
+    """{org id: Person} of the current 书记 of each organization the user may see people of (one query)."""
+    positions = Position.objects.visible_to(user).filter(
+        org_id__in=[o.pk for o in orgs], title=Title.SECRETARY, end_date__isnull=True,
+    ).select_related("person")
+    return {p.org_id: p.person for p in positions}
+
+
+def annotate_rows(user, orgs):
+    """Attach `member_count` and `secretary` to each organization of a page: two queries for the whole page."""
+    orgs = list(orgs)
+    can_see_people = user.has_capability("person.view")
+    counts = member_counts(orgs) if can_see_people else {}
+    secretaries = current_secretaries(user, orgs) if can_see_people else {}
+    for org in orgs:
+        org.member_count = counts.get(org.pk, 0) if can_see_people else None
+        org.secretary = secretaries.get(org.pk)
+    return orgs
+
+
+def team(user, org):
+    """Current positions of the organization's team, secretary first (empty for roles that may not see people)."""
+    order = [value for value, _label in Title.choices]
+    positions = list(
+        Position.objects.visible_to(user).filter(org=org, end_date__isnull=True).select_related("person")
+    )
+    positions.sort(key=lambda p: (order.index(p.title) if p.title in order else len(order), p.start_date))
+    return positions
+
+
+def org_search(queryset, text, limit=SEARCH_LIMIT):
+    """Up to `limit` organizations of `queryset` matching `text`, each with `ancestor_names` (root first).
+
+    The ancestors of all results are read in one extra query (ids off Org.ancestor_ids()); only ancestors the
+    queryset itself contains are named, so a search never reveals an organization outside the user's scope.
+    """
+    results = list(queryset.filter(org_search_q(text)).order_by("depth", "pinyin", "pk")[:limit])
+    wanted = {pk for org in results for pk in org.ancestor_ids()}
+    names = dict(queryset.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+    for org in results:
+        org.ancestor_names = [names[pk] for pk in org.ancestor_ids() if pk in names]
+    return results
+
+
+def move_targets(user, org):
+    """Organizations `org` may be moved under: editable, active, above its level, outside its own subtree."""
+    return (
+        Org.objects.editable_by(user)
+        .filter(is_active=True, level__lt=org.level)
+        .exclude(org.subtree_q())
+        .exclude(pk=org.parent_id)
+    )
