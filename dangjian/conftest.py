@@ -169,3 +169,22 @@ def screenshot(page, name):
 def assert_no_horizontal_scroll(page):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"page scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
+
+
+# --- the permission matrix's world (core.testing) ------------------------------------------------------------
+
+@pytest.fixture
+def world(tree, users):
+    """Objects inside 宣恩县 (the editors' scope) that the matrix rows point at, plus all personas."""
+    from dangjian.orgs.choices import Title
+
+    world = dict(tree)
+    world["users"] = users
+    world["person"] = make_person(tree["wujiatai"], name="矩阵测试员")
+    world["position"] = services.position_appoint(
+        actor=users["xuanen_admin"], person=world["person"], org=tree["wujiatai"], title=Title.SECRETARY,
+        start_date=datetime.date(2021, 5, 1),
+    )
+    world["empty_org"] = make_org(tree["wanzhai"], "矩阵空组织", "matrix-empty", Level.VILLAGE, kind=Org.Kind.BRANCH)
+    world["target_user"] = make_user(tree["wujiatai"], Role.MEMBER, "matrix_target", name="矩阵账号")
+    return world

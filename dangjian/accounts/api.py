@@ -23,10 +23,11 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from dangjian.core.api import IsAuthenticatedAccount
+from dangjian.core.api import ScopedAPIViewSet
+from dangjian.core.drf import capability_required
 from dangjian.core.middleware import client_ip
 from dangjian.core.validators import normalize_id_number, validate_id_number
-from dangjian.orgs.api import OrgRefSerializer, ScopedAPIViewSet
+from dangjian.orgs.api import OrgRefSerializer
 from dangjian.orgs.models import Org
 
 from . import selectors, services
@@ -124,8 +125,6 @@ class MeSerializer(serializers.ModelSerializer):
 
 @extend_schema(tags=["auth"])
 class MeView(APIView):
-    permission_classes = [IsAuthenticatedAccount]
-
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = User.objects.select_related("org").get(pk=request.user.pk)
@@ -186,9 +185,10 @@ class PasswordResetSerializer(serializers.Serializer):
 )
 @extend_schema(tags=["users"])
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIViewSet):
-    """Accounts in the caller's scope: system administrators only (capability user.manage); for every other
-    role the list is empty and every id answers 404. The rules are accounts.services' (see its docstring)."""
+    """Accounts in the caller's scope: system administrators only (capability user.manage; every other role
+    gets 403, as on the pages). The rules are accounts.services' (see its docstring)."""
 
+    permission_classes = [capability_required(User.edit_capability)]
     serializer_class = UserSerializer
     filterset_class = UserFilter
     write_capability = User.edit_capability

@@ -1,6 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Labels of the audit actions this app records (core.audit.register_actions).
+AUDIT_ACTIONS = {
+    "auth.login": _("Log in"),
+    "auth.login_failed": _("Failed login"),
+    "auth.lockout": _("Account locked out"),
+    "auth.logout": _("Log out"),
+    "auth.password_change": _("Change own password"),
+    "user.create": _("Create account"),
+    "user.update": _("Edit account"),
+    "user.reset_password": _("Reset account password"),
+    "user.disable": _("Disable account"),
+    "user.enable": _("Enable account"),
+    "user.unlock": _("Unlock account"),
+    "user.export": _("Export accounts"),
+    "audit.export": _("Export audit log"),
+}
+
 
 class AccountsConfig(AppConfig):
     name = "dangjian.accounts"
@@ -8,4 +25,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and security")
 
     def ready(self):
+        from dangjian.core.audit import register_actions
+
         from . import signals  # noqa: F401  (login/logout/lockout audit)
+
+        register_actions(AUDIT_ACTIONS)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.core.forms import FilterForm
 from dangjian.core.models import AuditEntry
 
-from .forms import StyledFilterForm
 from .models import User
 from .roles import Role
 
@@ -20,13 +20,13 @@ class UserFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, empty_label=_("All roles"))
     is_active = django_filters.ChoiceFilter(
         label=_("Status"), choices=[("true", _("Active")), ("false", pgettext_lazy("account", "Disabled"))],
-        method="filter_active", empty_label=_("All"),
+        method="filter_active",
     )
 
     class Meta:
         model = User
         fields = ["q", "role", "is_active"]
-        form = StyledFilterForm
+        form = FilterForm
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(is_active=value == "true")
@@ -49,8 +49,7 @@ class AuditEntryFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(label=_("To"), method="filter_date_to")
     actor = django_filters.CharFilter(label=_("Actor (username)"), field_name="actor_name")
     action = django_filters.CharFilter(label=_("Action"), field_name="action", lookup_expr="startswith")
-    outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=AuditEntry.Outcome.choices,
-                                          empty_label=_("All"))
+    outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=AuditEntry.Outcome.choices)
     object_type = django_filters.CharFilter(label=_("Object type"))
     object_id = django_filters.CharFilter(label=_("Object id"))
     ip = django_filters.CharFilter(label=_("IP address"))
@@ -60,7 +59,7 @@ class AuditEntryFilter(django_filters.FilterSet):
         model = AuditEntry
         fields = ["date_from", "date_to", "actor", "action", "outcome", "object_type", "object_id", "ip",
                   "request_id"]
-        form = StyledFilterForm
+        form = FilterForm
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(at__gte=_day_start(value))

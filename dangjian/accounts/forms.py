@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledFormMixin
@@ -28,24 +28,6 @@ class LoginForm(AuthenticationForm):
 
 class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
     pass
-
-
-class StyledFilterForm(StyledFormMixin, forms.Form):
-    """The form class of the list pages' FilterSets."""
-
-
-def apply_service_errors(form, exc, field_map=None):
-    """Show a service's ValidationError on the form: its fields where the form has them, else on top."""
-    field_map = field_map or {}
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        name = field_map.get(field, field)
-        if name == NON_FIELD_ERRORS or name not in form.fields:
-            name = None
-        for message in errors:
-            form.add_error(name, message)
 
 
 # --- accounts -----------------------------------------------------------------------------------------

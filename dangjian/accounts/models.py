@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import ScopedQuerySet
 
-from .roles import ADMIN_ROLES, Role, capabilities
+from .roles import Role, capabilities
 
 username_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9._-]{1,149}\Z",
@@ -73,10 +73,6 @@ class User(AbstractBaseUser):
     @property
     def scope_org(self):
         return self.org if self.org_id else None
-
-    @property
-    def is_admin_role(self):
-        return self.role in ADMIN_ROLES
 
     def get_session_auth_hash(self):
         """Django hashes the password into the session; we add `session_epoch`, so a password change, a reset

@@ -1,4 +1,5 @@
-"""Password rules of the 等保 2.0 level-3 baseline (length is Django's MinimumLengthValidator)."""
+"""Password rules of the 等保 2.0 level-3 baseline: length (Django's rule, its message translated), character
+classes, no username."""
 
 import string
 

@@ -1,12 +1,10 @@
 import json
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +12,10 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from dangjian.core import tabular
+from dangjian.core.forms import add_service_errors
+from dangjian.core.lists import paginate
 from dangjian.core.scoping import get_visible_or_404
+from dangjian.core.views import capability_required, perform_action
 from dangjian.orgs.models import Person
 
 from . import selectors, services
@@ -25,36 +26,10 @@ from .forms import (
     StyledPasswordChangeForm,
     UserCreateForm,
     UserUpdateForm,
-    apply_service_errors,
 )
 from .roles import Cap
 
-PER_PAGE = 20
 AUDIT_EXPORT_LIMIT = 100_000
-
-
-def capability_required(capability):
-    """Signed in (else the login page) and holding `capability` (else 403)."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_capability(capability):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _error_message(request, exc):
-    messages.error(request, " ".join(exc.messages))
 
 
 # --- login and own account ----------------------------------------------------------------------------------
@@ -80,7 +55,7 @@ def password_change(request):
         try:
             services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
         except ValidationError as exc:
-            apply_service_errors(form, exc, {"__all__": "new_password1"})
+            add_service_errors(form, exc, {"__all__": "new_password1"})
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
@@ -99,7 +74,7 @@ def profile(request):
 @capability_required(Cap.USER_MANAGE)
 def user_list(request):
     filterset = UserFilter(request.GET, queryset=selectors.users_for(request.user))
-    return render(request, "accounts/user_list.html", {"filter": filterset, "page": _page(request, filterset.qs)})
+    return render(request, "accounts/user_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)})
 
 
 @capability_required(Cap.USER_MANAGE)
@@ -114,7 +89,7 @@ def user_export(request):
     headers = [_("Username"), _("Full name"), _("Organization"), _("Role"), _("Status"),
                _("Must change password"), _("Last login"), _("Created at")]
     return tabular.export(rows=rows, headers=headers, title=_("Users"), filename=_("users"),
-                          fmt=request.GET.get("format", "xlsx"), action="user.export", object_type="accounts.user")
+                          fmt=tabular.requested_format(request), action="user.export", object_type="accounts.user")
 
 
 @capability_required(Cap.USER_MANAGE)
@@ -128,7 +103,7 @@ def user_create(request):
                 role=data["role"], password=data["password1"], person=data["person"],
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc, form.service_errors)
+            add_service_errors(form, exc, form.service_errors)
         else:
             messages.success(request, _("The account %(username)s was created. Its password must be changed at "
                                         "first login.") % {"username": account.username})
@@ -160,7 +135,7 @@ def user_update(request, pk):
         try:
             services.user_update(actor=request.user, user=account, **form.changes())
         except ValidationError as exc:
-            apply_service_errors(form, exc, form.service_errors)
+            add_service_errors(form, exc, form.service_errors)
         else:
             messages.success(request, _("The account was saved."))
             return redirect("accounts:user_detail", pk=account.pk)
@@ -179,7 +154,7 @@ def user_reset_password(request, pk):
         try:
             services.user_reset_password(actor=request.user, user=account, password=form.cleaned_data["password1"])
         except ValidationError as exc:
-            apply_service_errors(form, exc, form.service_errors)
+            add_service_errors(form, exc, form.service_errors)
         else:
             messages.success(request, _("The password was reset. The account must change it at next login; "
                                         "its open sessions have ended."))
@@ -191,12 +166,8 @@ def user_reset_password(request, pk):
 @capability_required(Cap.USER_MANAGE)
 def user_disable(request, pk):
     account = _account(request, pk)
-    try:
-        services.user_disable(actor=request.user, user=account)
-    except ValidationError as exc:
-        _error_message(request, exc)
-    else:
-        messages.success(request, _("The account was disabled; its sessions have ended."))
+    perform_action(request, services.user_disable, _("The account was disabled; its sessions have ended."),
+                   user=account)
     return redirect("accounts:user_detail", pk=account.pk)
 
 
@@ -204,12 +175,7 @@ def user_disable(request, pk):
 @capability_required(Cap.USER_MANAGE)
 def user_enable(request, pk):
     account = _account(request, pk)
-    try:
-        services.user_enable(actor=request.user, user=account)
-    except ValidationError as exc:
-        _error_message(request, exc)
-    else:
-        messages.success(request, _("The account was enabled."))
+    perform_action(request, services.user_enable, _("The account was enabled."), user=account)
     return redirect("accounts:user_detail", pk=account.pk)
 
 
@@ -237,12 +203,8 @@ def security(request):
 @capability_required(Cap.SECURITY_MANAGE)
 def account_unlock(request):
     username = request.POST.get("username", "")
-    try:
-        services.account_unlock(actor=request.user, username=username)
-    except ValidationError as exc:
-        _error_message(request, exc)
-    else:
-        messages.success(request, _("The account %(username)s was unlocked.") % {"username": username})
+    perform_action(request, services.account_unlock,
+                   _("The account %(username)s was unlocked.") % {"username": username}, username=username)
     return redirect("accounts:security")
 
 
@@ -252,7 +214,7 @@ def account_unlock(request):
 @capability_required(Cap.AUDIT_VIEW)
 def audit_list(request):
     filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries())
-    return render(request, "accounts/audit_list.html", {"filter": filterset, "page": _page(request, filterset.qs)})
+    return render(request, "accounts/audit_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)})
 
 
 @capability_required(Cap.AUDIT_VIEW)
@@ -275,7 +237,7 @@ def audit_export(request):
     headers = [_("Sequence"), _("Time"), _("Actor"), _("IP address"), _("Request id"), _("Action"),
                _("Object type"), _("Object id"), _("Object"), _("Outcome"), _("Before"), _("After")]
     return tabular.export(rows=rows, headers=headers, title=_("Audit log"), filename=_("audit-log"),
-                          fmt=request.GET.get("format", "xlsx"), action="audit.export",
+                          fmt=tabular.requested_format(request), action="audit.export",
                           object_type="core.auditentry")
 
 

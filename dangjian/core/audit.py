@@ -1,6 +1,8 @@
 """The audit log: every service write, login event, reveal and export appends one hash-chained entry.
 
 `record()` must be called inside the transaction of the write it describes, so both commit or neither does.
+Each app registers readable labels for the action codes it records (`register_actions`, from its AppConfig.ready());
+the audit pages show the label, and the raw code where none is registered.
 """
 
 import datetime
@@ -14,11 +16,23 @@ from .crypto import EncryptedCharField, sm3_hex
 from .middleware import client_ip, current_request
 from .models import AuditEntry, AuditHead
 
+# action code -> label (lazy translation), filled by the apps at start-up.
+ACTION_LABELS = {}
+
 GENESIS = "0" * 64
 _HASHED_FIELDS = (
     "seq", "at", "actor_id", "actor_name", "ip", "request_id", "action", "object_type",
     "object_id", "object_repr", "before", "after", "outcome", "prev_hash",
 )
+
+
+def register_actions(labels):
+    """Add {action code: gettext_lazy label} for the codes an app records."""
+    ACTION_LABELS.update(labels)
+
+
+def action_label(code):
+    return ACTION_LABELS.get(code, code)
 
 
 def _plain(value):

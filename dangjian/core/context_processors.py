@@ -20,23 +20,26 @@ MENU = [
 ]
 
 
+def links(user, entries):
+    """The entries [(label, url name, icon, capability or None)] the user may use, as {label, url, icon, active}:
+    an entry needing a capability the role lacks, or naming a page not installed, is left out."""
+    items = []
+    for label, name, icon, capability in entries:
+        if capability and not user.has_capability(capability):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "icon": icon, "active": False})
+    return items
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    groups = []
-    for group, entries in MENU:
-        items = []
-        for label, name, icon, capability in entries:
-            if capability and not user.has_capability(capability):
-                continue
-            try:
-                url = reverse(name)
-            except NoReverseMatch:
-                continue
-            items.append({"label": label, "url": url, "icon": icon, "active": False})
-        if items:
-            groups.append({"label": group, "items": items})
+    groups = [{"label": group, "items": items} for group, entries in MENU if (items := links(user, entries))]
     _mark_active(groups, request.path)
     return {"nav_groups": groups}
 

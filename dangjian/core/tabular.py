@@ -30,6 +30,11 @@ def _content_disposition(filename):
     return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
+def requested_format(request):
+    """The export format a list page asks for: ?format=csv, else xlsx."""
+    return "csv" if request.GET.get("format") == "csv" else "xlsx"
+
+
 def export(*, rows, headers, title, filename, fmt="xlsx", action="export", object_type=""):
     """rows: iterable of lists already masked; headers: translated column names. Returns the HTTP response."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

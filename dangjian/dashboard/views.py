@@ -2,9 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+
+from dangjian.core.context_processors import links
 
 from . import selectors
 
@@ -18,24 +19,12 @@ SHORTCUTS = [
 ]
 
 
-def _shortcuts(user):
-    links = []
-    for label, name, icon, capability in SHORTCUTS:
-        if capability and not user.has_capability(capability):
-            continue
-        try:
-            links.append({"label": label, "url": reverse(name), "icon": icon})
-        except NoReverseMatch:  # a page not installed yet
-            continue
-    return links
-
-
 @login_required
 @require_GET
 def home(request):
     user = request.user
     if not user.has_capability("org.view"):
-        return render(request, "dashboard/home_links.html", {"shortcuts": _shortcuts(user)})
+        return render(request, "dashboard/home_links.html", {"shortcuts": links(user, SHORTCUTS)})
     return render(request, "dashboard/home.html", {
         "figures": selectors.home_figures(user),
         "can_see_people": user.has_capability("person.view"),

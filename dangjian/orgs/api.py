@@ -11,14 +11,12 @@ the clear value is accepted on write and shown only through the audited `reveal`
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dangjian.core.api import IsAuthenticatedAccount, ScopedViewSetMixin
-from dangjian.core.scoping import get_visible_or_404
+from dangjian.core.api import ScopedAPIViewSet, UserFilterBackend
 
 from . import choices, services
 from .filters import OrgFilter, PersonFilter, PositionFilter
@@ -219,42 +217,6 @@ class PositionEndSerializer(serializers.Serializer):
 
 
 # --- views -----------------------------------------------------------------------------------------------
-
-
-class UserFilterBackend(DjangoFilterBackend):
-    """DjangoFilterBackend that hands the caller to FilterSets taking `user=` (their choices are scoped)."""
-
-    def get_filterset_kwargs(self, request, queryset, view):
-        return {**super().get_filterset_kwargs(request, queryset, view), "user": request.user}
-
-
-class ScopedAPIViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticatedAccount]
-    write_capability = None
-
-    def get_object(self):
-        """The object of the URL inside the caller's scope, else 404 ("未找到。", the same for a hidden and a missing
-        id). List filters in the query string do not apply here."""
-        obj = get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, obj)
-        return obj
-
-    def require_write(self, capability=None):
-        """403 for a role that may not write (checked after get_object(), so hidden objects still answer 404)."""
-        if not self.request.user.has_capability(capability or self.write_capability):
-            raise exceptions.PermissionDenied
-
-    def input(self, serializer_class, **kwargs):
-        serializer = serializer_class(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def visible(self, model, pk):
-        return get_visible_or_404(model.objects.visible_to(self.request.user), pk=pk)
-
-    def output(self, instance, status_code=status.HTTP_200_OK, serializer_class=None):
-        serializer_class = serializer_class or self.get_serializer_class()
-        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status_code)
 
 
 @extend_schema_view(

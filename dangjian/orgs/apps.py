@@ -1,8 +1,32 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Labels of the audit actions this app records (core.audit.register_actions).
+AUDIT_ACTIONS = {
+    "org.create": _("Create organization"),
+    "org.update": _("Edit organization"),
+    "org.move": _("Move organization"),
+    "org.deactivate": _("Deactivate organization"),
+    "org.reactivate": _("Reactivate organization"),
+    "org.delete": _("Delete organization"),
+    "org.export": _("Export organizations"),
+    "person.create": _("Create member record"),
+    "person.update": _("Edit member record"),
+    "person.transfer": _("Transfer member"),
+    "person.reveal": _("Reveal ID or phone number"),
+    "person.export": _("Export party members"),
+    "position.appoint": _("Appoint to a post"),
+    "position.end": _("End a post"),
+    "demo.load": _("Load demonstration data"),
+}
+
 
 class OrgsConfig(AppConfig):
     name = "dangjian.orgs"
     label = "orgs"
     verbose_name = _("Organizations and people")
+
+    def ready(self):
+        from dangjian.core.audit import register_actions
+
+        register_actions(AUDIT_ACTIONS)

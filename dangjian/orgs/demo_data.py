@@ -115,7 +115,7 @@ DEMO_ACCOUNTS = [
     ("zhou", "谭志明", "org_dept", "prefecture", "州委组织部管理员"),
     ("badong", "邓春华", "org_dept", "county:巴东县", "巴东县委组织部管理员"),
     ("wanzhai", "田晓燕", "township", "township:万寨乡", "万寨乡党委"),
-    ("wujiatai", None, "secretary", "village:伍家台村", "伍家台村党组织书记"),
+    ("wujiatai", None, "secretary", "village:伍家台村", "伍家台村党总支书记"),
     ("sysadmin", "覃建军", "sysadmin", "prefecture", "系统管理员"),
     ("secadmin", "黄丽", "secadmin", "prefecture", "安全管理员"),
     ("auditor", "向红梅", "auditor", "prefecture", "审计管理员"),

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.forms import FilterForm
+
 from . import choices
 from .models import Level, Org, Person, Position
 
@@ -53,6 +55,7 @@ class OrgFilter(django_filters.FilterSet):
     class Meta:
         model = Org
         fields = ["q", "parent", "level", "kind", "sector", "is_active", "term"]
+        form = FilterForm
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(org_search_q(value))
@@ -84,6 +87,7 @@ class PersonFilter(django_filters.FilterSet):
         model = Person
         fields = ["q", "org", "category", "gender", "ethnicity", "education", "status", "age_min", "age_max",
                   "joined_year"]
+        form = FilterForm
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,3 +125,4 @@ class PositionFilter(django_filters.FilterSet):
     class Meta:
         model = Position
         fields = ["org", "person", "title", "current"]
+        form = FilterForm

@@ -1,7 +1,6 @@
 """Forms of the organization pages. They only validate input; the views hand cleaned data to orgs.services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import DateInput, StyledFormMixin
@@ -10,27 +9,8 @@ from .models import Level, Org
 from .services import ORG_FIELDS
 
 
-def add_service_error(form, error: ValidationError):
-    """Show a service's ValidationError on the form: per field where the form has that field, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
-def style_filter_form(form):
-    """Tabler classes and "All" as the empty choice for a django-filter form (built by the FilterSet)."""
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.Select):
-            field.widget.attrs["class"] = "form-select"
-            if hasattr(field, "choices") and not isinstance(field, forms.ModelChoiceField):
-                options = [(v, label) for v, label in field.choices if v not in ("", None)]
-                if hasattr(field, "empty_label"):  # django-filter's own empty choice ("---------")
-                    field.empty_label = None
-                field.choices = [("", _("All")), *options]
-        else:
-            field.widget.attrs["class"] = "form-control"
+def org_filter_form(form):
+    """The organization list's filter bar (classes and "All" choices come from core.forms.FilterForm)."""
     if "is_active" in form.fields:
         form.fields["is_active"].label = form["is_active"].label = _("Status")
         form.fields["is_active"].widget = forms.Select(

@@ -1,7 +1,6 @@
 """Forms of the people pages. They only collect and check input; every write goes through orgs.services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,16 +10,6 @@ from dangjian.core.validators import normalize_id_number, validate_id_number
 from . import choices
 from .models import Org, Person
 from .services import PERSON_FIELDS
-
-
-def add_service_errors(form, exc: ValidationError):
-    """Show a service's ValidationError on the form: under its field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 class PersonForm(StyledFormMixin, forms.ModelForm):
@@ -133,21 +122,16 @@ class PositionEndForm(StyledFormMixin, forms.Form):
     end_date = forms.DateField(label=_("End date"), widget=DateInput(), required=False)  # empty: today
 
 
-def style_filter_form(form):
-    """Tabler classes on the shared PersonFilter form; selects submit the filter bar as soon as they change."""
+def person_filter_form(form):
+    """The people list's filter bar (classes and "All" choices come from core.forms.FilterForm): its drop-downs
+    submit the filters as soon as they change."""
     for name, field in form.fields.items():
-        widget = field.widget
         if isinstance(field, forms.ModelChoiceField):
-            continue  # the organization: never rendered as a select (a prefecture has 15,000); the picker sets it
-        if isinstance(widget, forms.Select):
-            widget.attrs.update({"class": "form-select", "data-autosubmit": ""})
-            # django-filter puts `empty_label` in front of the choices again whenever they are set.
-            field.empty_label = _("All")
-            field.choices = [c for c in field.choices if c[0] != ""]
-        else:
-            widget.attrs.update({"class": "form-control"})
+            continue  # the organization: set by the picker, never rendered as a drop-down
+        if isinstance(field.widget, forms.Select):
+            field.widget.attrs["data-autosubmit"] = ""
         if name in ("age_min", "age_max"):
-            widget.attrs.update({"min": 0, "max": 120, "inputmode": "numeric"})
+            field.widget.attrs.update({"min": 0, "max": 120, "inputmode": "numeric"})
         if name == "joined_year":
-            widget.attrs.update({"min": 1921, "max": 2100, "inputmode": "numeric"})
+            field.widget.attrs.update({"min": 1921, "max": 2100, "inputmode": "numeric"})
     return form

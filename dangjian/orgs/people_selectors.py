@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.crypto import blind_index
+from dangjian.core.lists import sort_queryset
 from dangjian.core.validators import normalize_id_number
 
 from .choices import Status
 from .filters import PersonFilter, name_q, org_search_q
-from .models import Org, Person, Position
+from .models import Org, Person
 
 # ?sort= value -> ORDER BY (a leading "-" reverses); every ordering ends on id so pages never overlap.
 SORTS = {
@@ -31,13 +32,7 @@ def people_for(user):
 def filtered_people(user, params):
     """(filterset, queryset) for the list and the export: the same filters, sorted by `params["sort"]`."""
     filterset = PersonFilter(params, queryset=people_for(user), user=user)
-    queryset = filterset.qs
-    sort = params.get("sort", "")
-    key = sort.lstrip("-")
-    if key in SORTS:
-        fields = SORTS[key]
-        queryset = queryset.order_by(*(f"-{f}" for f in fields) if sort.startswith("-") else fields)
-    return filterset, queryset
+    return filterset, sort_queryset(filterset.qs, params.get("sort", ""), SORTS)
 
 
 def find_by_id_number(user, value):
@@ -90,10 +85,6 @@ def person_choices(user, text, limit=PICKER_LIMIT):
         return []
     queryset = people_for(user).filter(name_q(text), status__in=Status.CURRENT)
     return list(queryset.order_by("pinyin", "id")[:limit])
-
-
-def current_positions_of_org(org):
-    return Position.objects.filter(org=org, end_date__isnull=True).select_related("person")
 
 
 def export_headers():

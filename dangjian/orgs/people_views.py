@@ -6,20 +6,23 @@ user's subtree answers 404; inside it, a role that may only read answers 403 on 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.accounts.roles import Cap
 from dangjian.core import tabular
+from dangjian.core.forms import add_service_errors
+from dangjian.core.lists import paginate, sort_headers
 from dangjian.core.scoping import get_visible_or_404
+from dangjian.core.views import capability_required, perform_action, require_capability
 
 from . import people_selectors as selectors
 from . import services
@@ -30,19 +33,15 @@ from .people_forms import (
     PositionEndForm,
     PositionForm,
     TransferForm,
-    add_service_errors,
-    style_filter_form,
+    person_filter_form,
 )
 
-PAGE_SIZE = 20
 # Where the org picker's links may lead (link mode); anything else is refused.
 PICKER_TARGETS = {"list": "orgs:person_list", "create": "orgs:person_create"}
 PICKER_FIELDS = ("org", "to_org")
-
-
-def _require(user, capability):
-    if not user.has_capability(capability):
-        raise PermissionDenied
+# The list's sortable columns (people_selectors.SORTS) and their headers.
+SORT_COLUMNS = [("name", gettext_lazy("Name")), ("birth_date", gettext_lazy("Birth date")),
+                ("org", gettext_lazy("Organization")), ("joined_on", gettext_lazy("Joined"))]
 
 
 def _params_without(params, *names):
@@ -54,7 +53,7 @@ def _params_without(params, *names):
 
 def _editable_person(request, pk):
     person = get_visible_or_404(Person.objects.visible_to(request.user).select_related("org"), pk=pk)
-    _require(request.user, Cap.PERSON_EDIT)
+    require_capability(request.user, Cap.PERSON_EDIT)
     return person
 
 
@@ -65,10 +64,9 @@ def _next_or(request, fallback):
     return fallback
 
 
-@login_required
+@capability_required(Cap.PERSON_VIEW)
 @require_http_methods(["GET", "POST"])
 def person_list(request):
-    _require(request.user, Cap.PERSON_VIEW)
     id_form = IdSearchForm(request.POST or None, prefix="idsearch")
     if request.method == "POST" and id_form.is_valid():
         person = selectors.find_by_id_number(request.user, id_form.cleaned_data["id_number"])
@@ -79,45 +77,30 @@ def person_list(request):
     filterset, queryset = selectors.filtered_people(request.user, request.GET)
     if not filterset.is_valid():
         queryset = queryset.none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset)
     page.object_list = selectors.with_masks(page.object_list)
     return render(request, "orgs/person_list.html", {
         "page": page,
-        "filterset": filterset,
-        "filter_form": style_filter_form(filterset.form),
+        "filter_form": person_filter_form(filterset.form),
         "chosen_org": filterset.form.cleaned_data.get("org") if filterset.is_valid() else None,
         "id_form": id_form,
         "sort": request.GET.get("sort", ""),
-        "sort_links": _sort_links(request.GET),
-        "page_query": _params_without(request.GET, "page").urlencode(),
+        "headers": sort_headers(request, SORT_COLUMNS),
         "keep_query": _params_without(request.GET, "page", "org").urlencode(),
-        "export_query": _params_without(request.GET, "page").urlencode(),
         "can_edit": request.user.has_capability(Cap.PERSON_EDIT),
     })
 
 
-def _sort_links(params):
-    """For each sortable column, the list URL sorted by it (a second click reverses the order)."""
-    current = params.get("sort", "")
-    links = {}
-    for key in selectors.SORTS:
-        query = _params_without(params, "page", "sort")
-        query["sort"] = f"-{key}" if current == key else key
-        links[key] = "?" + query.urlencode()
-    return links
-
-
-@login_required
+@capability_required(Cap.PERSON_VIEW)
 @require_GET
 def person_export(request):
-    _require(request.user, Cap.PERSON_VIEW)
     filterset, queryset = selectors.filtered_people(request.user, request.GET)
     if not filterset.is_valid():
         queryset = queryset.none()
     return tabular.export(
         rows=selectors.export_rows(queryset), headers=selectors.export_headers(),
         title=_("Party members"), filename=_("party-members"),
-        fmt="csv" if request.GET.get("fmt") == "csv" else "xlsx",
+        fmt=tabular.requested_format(request),
         action="person.export", object_type="orgs.person",
     )
 
@@ -153,7 +136,7 @@ def person_reveal(request, pk, field):
 def person_create(request):
     org_id = request.GET.get("org")
     org = get_visible_or_404(Org.objects.visible_to(request.user), pk=org_id) if org_id else None
-    _require(request.user, Cap.PERSON_EDIT)
+    require_capability(request.user, Cap.PERSON_EDIT)
     if org is None:
         return render(request, "orgs/person_choose_org.html", {})
     form = PersonForm(request.POST or None)
@@ -237,7 +220,7 @@ def position_create(request):
     person_id, org_id = request.GET.get("person"), request.GET.get("org")
     person = get_visible_or_404(Person.objects.visible_to(request.user), pk=person_id) if person_id else None
     org = get_visible_or_404(Org.objects.visible_to(request.user), pk=org_id) if org_id else None
-    _require(request.user, Cap.PERSON_EDIT)
+    require_capability(request.user, Cap.PERSON_EDIT)
     form = PositionForm(request.POST or None, user=request.user, initial={"person": person, "org": org})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -266,16 +249,12 @@ def position_create(request):
 @require_POST
 def position_end(request, pk):
     position = get_visible_or_404(Position.objects.visible_to(request.user).select_related("person"), pk=pk)
-    _require(request.user, Cap.PERSON_EDIT)
+    require_capability(request.user, Cap.PERSON_EDIT)
     form = PositionEndForm(request.POST)
     if form.is_valid():
         end_date = form.cleaned_data["end_date"] or timezone.localdate()
-        try:
-            services.position_end(actor=request.user, position=position, end_date=end_date)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The post has been ended."))
+        perform_action(request, services.position_end, _("The post has been ended."), position=position,
+                       end_date=end_date)
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(_next_or(request, reverse("orgs:person_detail", args=[position.person_id])))

@@ -8,6 +8,8 @@ from collections import defaultdict
 
 from django.db.models import Count
 
+from dangjian.core.lists import sort_queryset
+
 from .choices import Status, Title
 from .filters import OrgFilter, org_search_q
 from .models import ANCESTRY_COLUMNS, Org, Person, Position
@@ -46,14 +48,7 @@ def org_list(user, params):
     base = Org.objects.visible_to(user).select_related("parent")
     filterset = OrgFilter(params, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    sort = params.get("sort", "")
-    key = sort.removeprefix("-")
-    if key in ORG_SORTS:
-        order = ORG_SORTS[key]
-        queryset = queryset.order_by(*(f"-{f}" if sort.startswith("-") else f for f in order))
-    else:
-        queryset = queryset.order_by("path")
-    return filterset, queryset
+    return filterset, sort_queryset(queryset, params.get("sort", ""), ORG_SORTS, default=("path",))
 
 
 def breadcrumbs(user, org):

@@ -8,20 +8,20 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import tabular
+from dangjian.core.forms import add_service_errors
+from dangjian.core.lists import PAGE_SIZE, paginate, sort_headers
 from dangjian.core.scoping import get_visible_or_404
+from dangjian.core.views import capability_required, perform_action, require_capability
 
 from . import selectors, services
-from .forms import OrgForm, OrgMoveForm, add_service_error, style_filter_form
+from .forms import OrgForm, OrgMoveForm, org_filter_form
 from .models import Org
-
-PAGE_SIZE = 20
 
 
 def _visible(request, pk):
@@ -31,52 +31,30 @@ def _visible(request, pk):
 def _editable(request, pk):
     """The organization for a write page: 404 outside scope, 403 inside it for a read-only role."""
     org = _visible(request, pk)
-    if not request.user.has_capability(Org.edit_capability):
-        raise PermissionDenied
+    require_capability(request.user, Org.edit_capability)
     return org
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _sort_headers(request, columns):
-    """Header links for ?sort=: clicking a sorted column reverses it; other query parameters are kept."""
-    current = request.GET.get("sort", "")
-    headers = []
-    for key, label in columns:
-        params = request.GET.copy()
-        params.pop("page", None)
-        params["sort"] = f"-{key}" if current == key else key
-        direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
-        headers.append({"label": label, "url": "?" + params.urlencode(), "direction": direction})
-    return headers
-
-
-@login_required
+@capability_required(Org.view_capability)
 @require_GET
 def org_list(request):
-    if not request.user.has_capability(Org.view_capability):
-        raise PermissionDenied
     filterset, queryset = selectors.org_list(request.user, request.GET)
     parent_id = filterset.form.cleaned_data.get("parent") if filterset.form.is_valid() else None
     context = {
-        "filter_form": style_filter_form(filterset.form),
-        "page_obj": _page(request, queryset),
+        "filter_form": org_filter_form(filterset.form),
+        "page_obj": paginate(request, queryset),
         "parent": Org.objects.visible_to(request.user).filter(pk=parent_id).first() if parent_id else None,
-        "headers": _sort_headers(request, [("name", _("Organization name")), ("code", _("Code")), ("level", _("Level")),
-                                           ("term_end", _("Term end"))]),
+        "headers": sort_headers(request, [("name", _("Organization name")), ("code", _("Code")), ("level", _("Level")),
+                                          ("term_end", _("Term end"))]),
         "can_edit": request.user.has_capability(Org.edit_capability),
         "filters_active": any(request.GET.get(k) for k in ("level", "kind", "sector", "is_active", "term")),
     }
     return render(request, "orgs/org_list.html", context)
 
 
-@login_required
+@capability_required(Org.view_capability)
 @require_GET
 def org_export(request):
-    if not request.user.has_capability(Org.view_capability):
-        raise PermissionDenied
     _filterset, queryset = selectors.org_list(request.user, request.GET)
     rows = (
         [o.name, o.code, o.get_level_display(), o.get_kind_display(), o.get_sector_display(),
@@ -86,16 +64,13 @@ def org_export(request):
     )
     headers = [_("Organization name"), _("Code"), _("Level"), _("Category"), _("Sector"), _("Parent organization"),
                _("Administrative division code"), _("Term start"), _("Term end"), _("Status")]
-    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     return tabular.export(rows=rows, headers=headers, title=_("Organizations"), filename=_("organizations"),
-                          fmt=fmt, action="org.export", object_type="orgs.org")
+                          fmt=tabular.requested_format(request), action="org.export", object_type="orgs.org")
 
 
-@login_required
+@capability_required(Org.view_capability)
 @require_GET
 def org_tree(request):
-    if not request.user.has_capability(Org.view_capability):
-        raise PermissionDenied
     root = get_visible_or_404(selectors.with_child_count(Org.objects.visible_to(request.user)),
                               pk=request.user.org_id)
     nodes = list(selectors.children(root)[: selectors.TREE_CHILDREN_LIMIT + 1])
@@ -124,18 +99,16 @@ def org_search(request):
     return render(request, "orgs/_search_results.html", {"results": results, "q": text})
 
 
-@login_required
+@capability_required(Org.view_capability)
 @require_http_methods(["GET", "POST"])
 def org_create(request):
-    if not request.user.has_capability(Org.view_capability):
-        raise PermissionDenied
     parent = _editable(request, request.GET.get("parent") or request.user.org_id)
     form = OrgForm(request.POST if request.method == "POST" else None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
             org = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Organization “%(name)s” created.") % {"name": org.name})
             return redirect("orgs:detail", pk=org.pk)
@@ -168,7 +141,7 @@ def org_detail(request, pk):
 @require_GET
 def org_children(request, pk):
     org = _visible(request, pk)
-    page_obj = _page(request, selectors.children(org))
+    page_obj = paginate(request, selectors.children(org))
     page_obj.object_list = selectors.annotate_rows(request.user, page_obj.object_list)
     return render(request, "orgs/org_children.html", {
         "org": org, "page_obj": page_obj, "breadcrumbs": selectors.breadcrumbs(request.user, org),
@@ -185,7 +158,7 @@ def org_update(request, pk):
         try:
             services.org_update(actor=request.user, org=org, **form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Organization “%(name)s” saved.") % {"name": form.cleaned_data["name"]})
             return redirect("orgs:detail", pk=org.pk)
@@ -207,7 +180,7 @@ def org_move(request, pk):
         try:
             moved = services.org_move(actor=request.user, org=org, new_parent=form.cleaned_data["parent"])
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("“%(name)s” now belongs to “%(parent)s”.")
                              % {"name": moved.name, "parent": form.cleaned_data["parent"].name})
@@ -219,12 +192,7 @@ def org_move(request, pk):
 
 def _state_change(request, pk, service, done_message):
     org = _editable(request, pk)
-    try:
-        service(actor=request.user, org=org)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done_message % {"name": org.name})
+    perform_action(request, service, done_message % {"name": org.name}, org=org)
     return redirect("orgs:detail", pk=org.pk)
 
 

@@ -336,6 +336,8 @@ def test_audit_list_filters_kept_in_the_url(client, login, users):
     assert client.get(url, {"object_type": "test.thing", "object_id": "3"}).context["page"][0].object_repr == \
         "thing 3"
     assert client.get(url, {"action": "user."}).context["page"][0].object_id == str(users["member"].pk)
+    html = client.get(url).content.decode()
+    assert "停用账号 <code" in html and "<code>test.event</code>" in html  # the label, else the bare code
     total = AuditEntry.objects.count()
     today = timezone.localdate()
     assert client.get(url, {"date_from": today.isoformat()}).context["page"].paginator.count == total

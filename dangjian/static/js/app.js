@@ -12,3 +12,5 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("change", (event) => {
   if (event.target.matches("[data-autosubmit]")) event.target.form.requestSubmit();
 });
+// A region filled lazily (tree children: aria-busy="true" while loading) is no longer busy once htmx swapped it.
+document.addEventListener("htmx:afterSwap", (event) => event.detail.target.removeAttribute("aria-busy"));

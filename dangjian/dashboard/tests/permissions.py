@@ -1,0 +1,10 @@
+"""Permission matrix rows of the workbench (see dangjian.core.testing)."""
+
+from dangjian.core.testing import LOGIN, Row
+
+ROWS = [
+    # Every signed-in role has a home page; it shows figures of its own subtree only.
+    Row("home", expect={"anonymous": LOGIN, "xuanen_admin": 200, "badong_admin": 200, "leader": 200,
+                        "member": 200, "auditor": 200, "sysadmin": 200},
+        marker=lambda w: "万寨", insiders=("xuanen_admin",), outsiders=("badong_admin",)),
+]

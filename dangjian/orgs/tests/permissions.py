@@ -1,0 +1,93 @@
+"""Permission matrix rows of the organization and people pages and API (see dangjian.core.testing).
+
+Editor: 宣恩县 organization-department admin; reader: a leading cadre in 宣恩县 (read-only);
+outsider: 巴东县 organization-department admin (another county).
+"""
+
+import datetime
+
+from dangjian.core.testing import LOGIN, Row, api, page, write
+
+ROLES = {"editor": "xuanen_admin", "reader": "leader", "outsider": "badong_admin"}
+TODAY = datetime.date.today().isoformat()
+
+
+def org(key):
+    return lambda w: {"pk": w[key].pk}
+
+
+def person(w):
+    return {"pk": w["person"].pk}
+
+
+def lists(name, marker, **kw):
+    return page(name, outsider_status=200, marker=marker, **ROLES, **kw)
+
+
+def new_person(w):
+    from dangjian.conftest import person_data
+
+    return {**person_data(name="矩阵新党员"), "org": w["wujiatai"].pk}
+
+
+ROWS = [
+    # --- organization pages
+    lists("orgs:list", marker=lambda w: "伍家台"),
+    lists("orgs:export", marker=lambda w: "伍家台"),
+    lists("orgs:tree", marker=lambda w: "万寨"),
+    lists("orgs:search", query=lambda w: {"q": "wjt"}, marker=lambda w: "伍家台"),
+    page("orgs:tree_children", kwargs=org("wanzhai"), **ROLES),
+    page("orgs:detail", kwargs=org("wujiatai"), **ROLES),
+    page("orgs:children", kwargs=org("wanzhai"), **ROLES),
+    write("orgs:create", query=lambda w: {"parent": w["wanzhai"].pk}, **ROLES),
+    write("orgs:update", kwargs=org("wujiatai"), **ROLES),
+    write("orgs:move", kwargs=org("wujiatai"), **ROLES),
+    write("orgs:delete", kwargs=org("empty_org"), **ROLES),
+    write("orgs:delete", method="post", kwargs=org("empty_org"), editor_status=302, **ROLES),
+    write("orgs:deactivate", method="post", kwargs=org("empty_org"), editor_status=302, **ROLES),
+    write("orgs:reactivate", method="post", kwargs=org("empty_org"), editor_status=302, **ROLES),
+    # --- people pages
+    lists("orgs:person_list", marker=lambda w: "矩阵测试员"),
+    lists("orgs:person_export", marker=lambda w: "矩阵测试员"),
+    lists("orgs:person_org_picker", query=lambda w: {"q": "wjt"}, marker=lambda w: "伍家台"),
+    # Exact ID search (POST): found inside scope → the person's page; outside → back to the list, "not found"
+    # (test_people_views checks where each redirect leads).
+    Row("orgs:person_list", method="post", data=lambda w: {"idsearch-id_number": w["person"].id_number},
+        expect={"anonymous": LOGIN, "xuanen_admin": 302, "leader": 302, "badong_admin": 302}),
+    lists("orgs:person_picker", query=lambda w: {"q": "jz"}, marker=lambda w: "矩阵测试员"),
+    page("orgs:person_detail", kwargs=person, **ROLES),
+    write("orgs:person_create", query=lambda w: {"org": w["wujiatai"].pk}, **ROLES),
+    write("orgs:person_update", kwargs=person, **ROLES),
+    write("orgs:person_transfer", kwargs=person, **ROLES),
+    write("orgs:person_reveal", method="post", kwargs=lambda w: {"pk": w["person"].pk, "field": "id_number"},
+          **ROLES),
+    write("orgs:position_create", query=lambda w: {"person": w["person"].pk, "org": w["wujiatai"].pk}, **ROLES),
+    write("orgs:position_end", method="post", kwargs=lambda w: {"pk": w["position"].pk},
+          data=lambda w: {"end_date": TODAY}, editor_status=302, **ROLES),
+    # --- API
+    api("org-list", outsider_status=200, marker=lambda w: "伍家台", **ROLES),
+    api("org-list", method="post", editor_status=201, **ROLES,
+        data=lambda w: {"parent": w["wanzhai"].pk, "name": "矩阵新组织", "code": "matrix-new", "level": 5,
+                        "kind": "branch", "sector": "rural"}),
+    api("org-detail", kwargs=org("wujiatai"), **ROLES),
+    api("org-detail", method="patch", kwargs=org("wujiatai"), data=lambda w: {"name": "伍家台村党总支"}, **ROLES),
+    api("org-detail", method="delete", kwargs=org("empty_org"), editor_status=204, **ROLES),
+    api("org-children", kwargs=org("wanzhai"), **ROLES),
+    api("org-move", method="post", kwargs=org("empty_org"), data=lambda w: {"parent": w["xiaohe"].pk}, **ROLES),
+    api("org-deactivate", method="post", kwargs=org("empty_org"), **ROLES),
+    api("org-reactivate", method="post", kwargs=org("empty_org"), **ROLES),
+    api("person-list", outsider_status=200, marker=lambda w: "矩阵测试员", **ROLES),
+    api("person-list", method="post", editor_status=201, data=new_person, **ROLES),
+    api("person-detail", kwargs=person, **ROLES),
+    api("person-detail", method="patch", kwargs=person, data=lambda w: {"education": "college"}, **ROLES),
+    api("person-reveal", method="post", kwargs=person, data=lambda w: {"field": "id_number"}, **ROLES),
+    api("person-transfer", method="post", kwargs=person, editor_status=201, **ROLES,
+        data=lambda w: {"to_org": w["wujiatai_b1"].pk, "transferred_on": TODAY, "reason": "矩阵"}),
+    api("position-list", outsider_status=200, marker=lambda w: "矩阵测试员", **ROLES),
+    api("position-list", method="post", editor_status=201, **ROLES,
+        data=lambda w: {"person": w["person"].pk, "org": w["wujiatai"].pk, "title": "member",
+                        "start_date": TODAY}),
+    api("position-detail", kwargs=lambda w: {"pk": w["position"].pk}, **ROLES),
+    api("position-end", method="post", kwargs=lambda w: {"pk": w["position"].pk},
+        data=lambda w: {"end_date": TODAY}, **ROLES),
+]
