@@ -101,12 +101,16 @@ def make_person(org, actor=None, **overrides):
 
     rng = random.Random(next(_person_seq))
     data = person_data(rng, **overrides)
-    if actor is None:
+    if actor is None:  # straight into the table, keeping the summary figures in step as a bulk load would
+        from dangjian.core import summary as summary_table
+        from dangjian.orgs import summary
+
         person = Person(**data)
         person.set_org(org)
         services._set_person_pinyin(person)
         person.full_clean()
         person.save()
+        summary_table.add(summary.person_counts(person))
         return person
     return services.person_create(actor=actor, org=org, **data)
 
@@ -140,7 +144,7 @@ def browser():
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=zh-CN"],
         )
         yield instance
         instance.close()

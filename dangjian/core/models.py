@@ -67,3 +67,21 @@ class AuditHead(models.Model):
 
     def __str__(self):
         return f"head #{self.seq}"
+
+
+class Summary(models.Model):
+    """Monthly figures of the upper levels of the tree: `value` is the change of `metric` for `org_id` during
+    `month`, so the figure at the end of month M is the sum of its rows up to M (history for free, and a write
+    only ever adds to the current month's row). Kept up to date by the services in the same transaction as the
+    write (see core.summary); `manage.py summary_rebuild` recomputes it from the facts."""
+
+    org_id = models.BigIntegerField()
+    metric = models.CharField(max_length=64)
+    month = models.DateField()
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org_id", "metric", "month"], name="summary_unique")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.metric} {self.month:%Y-%m}: {self.value:+d}"

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from dangjian.orgs import selectors as org_selectors
+from dangjian.orgs import summary
 from dangjian.orgs.choices import Category, Title
 from dangjian.orgs.models import TERM_WARNING, Level, Position
 
@@ -29,50 +30,48 @@ def home_figures(user):
       organization is the first one they answer for; deactivated organizations are left out.
     - `term`: active organizations of the subtree, the root included, whose term ended or ends within six months
       (Org.term_status), soonest first.
-    Queries: one GROUP BY level for every organization count, one GROUP BY category for members, one short list
-    each for the organizations without a secretary and the terms due.
+    Province, prefecture and county roots read the counts from the summary table (orgs.summary, one query);
+    smaller subtrees count live (a GROUP BY level for organizations, one for members). Either way the two short
+    lists and the term counts are read live, with LIMIT: a fixed number of queries whatever the size of the tree.
     """
     root = user.org
     today = timezone.localdate()
     soon = today + TERM_WARNING
     active = org_selectors.subtree_orgs(root).filter(is_active=True)
-    no_secretary = ~_has_secretary()
-    due = Q(term_end__lte=soon)
-    rows = list(
-        active.order_by().values("level").annotate(
-            below=Count("pk", filter=~Q(pk=root.pk)),
-            no_secretary=Count("pk", filter=no_secretary),
-            ending=Count("pk", filter=Q(term_end__gte=today, term_end__lte=soon)),
-            ended=Count("pk", filter=Q(term_end__lt=today)),
-        ).order_by("level")
-    )
+    counts = summary.figures(root) if summary.covers(root) else summary.subtree_totals(root)
+    if root.is_active:  # the root is counted at its own level, but the figure is "below it"
+        counts[summary.level_metric(root.level)] = counts.get(summary.level_metric(root.level), 0) - 1
     labels = dict(Level.choices)
+    by_level = [
+        {"level": level, "label": labels[level], "count": counts.get(summary.level_metric(level), 0)}
+        for level in Level.values if counts.get(summary.level_metric(level), 0) > 0
+    ]
+    terms = active.filter(term_end__lte=soon).aggregate(
+        ending=Count("pk", filter=Q(term_end__gte=today)), ended=Count("pk", filter=Q(term_end__lt=today)),
+    )
     figures = {
         "root": root,
-        "by_level": [{"level": r["level"], "label": labels.get(r["level"], r["level"]), "count": r["below"]}
-                     for r in rows if r["below"]],
-        "sub_total": sum(r["below"] for r in rows),
+        "by_level": by_level,
+        "sub_total": sum(row["count"] for row in by_level),
         "no_secretary": {
-            "count": sum(r["no_secretary"] for r in rows),
-            "orgs": list(active.filter(no_secretary).order_by("path")[:LIST_SIZE]),
+            "count": counts.get(summary.NO_SECRETARY, 0),
+            "orgs": list(active.filter(~_has_secretary()).order_by("path")[:LIST_SIZE]),
         },
         "term": {
-            "ending": sum(r["ending"] for r in rows),
-            "ended": sum(r["ended"] for r in rows),
-            "orgs": list(active.filter(due).order_by("term_end", "path")[:LIST_SIZE]),
+            "ending": terms["ending"],
+            "ended": terms["ended"],
+            "count": terms["ending"] + terms["ended"],
+            "orgs": list(active.filter(term_end__lte=soon).order_by("term_end", "path")[:LIST_SIZE]),
         },
         "members": None,
     }
-    figures["term"]["count"] = figures["term"]["ending"] + figures["term"]["ended"]
     for key in ("no_secretary", "term"):
         figures[key]["more"] = figures[key]["count"] - len(figures[key]["orgs"])
     if user.has_capability("person.view"):
-        counts = dict(
-            org_selectors.current_members(root).order_by().values_list("category").annotate(n=Count("pk"))
-        )
-        figures["members"] = {
-            "by_category": [{"category": value, "label": label, "count": counts.get(value, 0)}
-                            for value, label in Category.choices],
-            "total": sum(counts.values()),
-        }
+        by_category = [
+            {"category": value, "label": label, "count": counts.get(summary.member_metric(value), 0)}
+            for value, label in Category.choices
+        ]
+        figures["members"] = {"by_category": by_category, "total": sum(row["count"] for row in by_category)}
     return figures
+

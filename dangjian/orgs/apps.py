@@ -18,6 +18,7 @@ AUDIT_ACTIONS = {
     "position.appoint": _("Appoint to a post"),
     "position.end": _("End a post"),
     "demo.load": _("Load demonstration data"),
+    "summary.rebuild": _("Rebuild the summary figures"),
 }
 
 

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit
+from dangjian.core import summary as summary_table
 from dangjian.core.models import AuditEntry
 from dangjian.core.pinyin import pinyin_keys
 from dangjian.core.scoping import require, require_editable
 
+from . import summary
 from .choices import Status, Title
 from .models import ANCESTRY_COLUMNS, Org, OrgFact, Person, Position, Transfer, path_segment
 
@@ -73,6 +75,7 @@ def org_create(*, actor, parent, **fields):
     org.save()
     _set_tree_fields(org)
     org.save(update_fields=["path", "depth", *[f"{c}_id" for c in ANCESTRY_COLUMNS.values()]])
+    summary_table.add(summary.org_counts(org, secretary=False))
     audit.record("org.create", actor=actor, obj=org, after=audit.snapshot(org))
     return org
 
@@ -82,6 +85,8 @@ def org_update(*, actor, org, **fields):
     require_editable(actor, org)
     org = Org.objects.select_for_update().get(pk=org.pk)
     before = audit.snapshot(org)
+    secretary = summary.has_secretary(org)
+    counted_before = summary.org_counts(org, secretary)
     new_level = fields.get("level", org.level)
     if new_level is not None and int(new_level) != org.level:
         if org.children.exists() or _has_facts(org):
@@ -96,6 +101,7 @@ def org_update(*, actor, org, **fields):
     org.full_clean()
     _set_tree_fields(org)
     org.save()
+    summary_table.add(summary_table.merge(summary.negate(counted_before), summary.org_counts(org, secretary)))
     audit.record("org.update", actor=actor, obj=org, before=before, after=audit.snapshot(org))
     return org
 
@@ -127,6 +133,7 @@ def org_move(*, actor, org, new_parent):
     if new_parent.pk == org.parent_id:
         return org
     before = {"parent": org.parent_id, "path": org.path}
+    summary_table.add(summary.move(org, old_place=org, new_parent=new_parent))
     old_path = org.path
     new_path = new_parent.path + path_segment(org.pk)
     upper_columns = {
@@ -158,6 +165,7 @@ def org_deactivate(*, actor, org):
         raise ValidationError(_("Deactivate or move its active sub-organizations first."))
     if Person.objects.filter(org=org, status__in=Status.CURRENT).exists():
         raise ValidationError(_("The organization still has members; transfer them first."))
+    summary_table.add(summary.negate(summary.org_counts(org, summary.has_secretary(org))))
     org.is_active = False
     org.save(update_fields=["is_active", "updated_at"])
     audit.record("org.deactivate", actor=actor, obj=org, before={"is_active": True}, after={"is_active": False})
@@ -170,8 +178,11 @@ def org_reactivate(*, actor, org):
     org = Org.objects.select_for_update().get(pk=org.pk)
     if org.parent and not org.parent.is_active:
         raise ValidationError(_("Reactivate the parent organization first."))
+    was_active = org.is_active
     org.is_active = True
     org.save(update_fields=["is_active", "updated_at"])
+    if not was_active:
+        summary_table.add(summary.org_counts(org, summary.has_secretary(org)))
     audit.record("org.reactivate", actor=actor, obj=org, before={"is_active": False}, after={"is_active": True})
     return org
 
@@ -191,6 +202,7 @@ def org_delete(*, actor, org):
               "deactivate it instead.")
         )
     before = audit.snapshot(org)
+    summary_table.add(summary.negate(summary.org_counts(org, secretary=False)))  # no history: no secretary
     audit.record("org.delete", actor=actor, obj=org, before=before)
     # An org above branch level is its own ancestor at its level (e.g. village_id = its id): clear that
     # self-reference first, or the PROTECT on the ancestry columns refuses the delete.
@@ -202,11 +214,14 @@ def org_delete(*, actor, org):
 
 
 def _require_org_for_people(actor, org):
-    """An org the actor may file people under: visible to them, and their role edits member records."""
+    """An org the actor may file people under: visible to them, and their role edits member records.
+
+    Returns the org as it is now, locked until commit: its ancestry is copied onto the fact rows, so a stale
+    object (or a move running at the same time) must not leave them pointing at the old ancestors."""
     require(Org.objects.visible_to(actor), org)
     if not actor.has_capability("person.edit"):
         raise PermissionDenied
-    return org
+    return Org.objects.select_for_update().get(pk=org.pk)
 
 
 def _set_person_pinyin(person):
@@ -228,7 +243,7 @@ def _refuse_duplicate_id(person):
 
 @transaction.atomic
 def person_create(*, actor, org, **fields):
-    _require_org_for_people(actor, org)
+    org = _require_org_for_people(actor, org)
     if not org.is_active:
         raise ValidationError({"org": _("The organization has been deactivated.")})
     person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
@@ -237,6 +252,7 @@ def person_create(*, actor, org, **fields):
     person.full_clean()
     _refuse_duplicate_id(person)
     person.save()
+    summary_table.add(summary.person_counts(person))
     audit.record("person.create", actor=actor, obj=person, after=audit.snapshot(person))
     return person
 
@@ -246,6 +262,7 @@ def person_update(*, actor, person, **fields):
     require_editable(actor, person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = audit.snapshot(person)
+    counted_before = summary.person_counts(person)
     for name in PERSON_FIELDS:
         if name in fields:
             setattr(person, name, fields[name])
@@ -253,6 +270,7 @@ def person_update(*, actor, person, **fields):
     person.full_clean()
     _refuse_duplicate_id(person)
     person.save()
+    summary_table.add(summary_table.merge(summary.negate(counted_before), summary.person_counts(person)))
     audit.record("person.update", actor=actor, obj=person, before=before, after=audit.snapshot(person))
     return person
 
@@ -261,7 +279,7 @@ def person_update(*, actor, person, **fields):
 def person_transfer(*, actor, person, to_org, transferred_on, reason=""):
     """组织关系转接 inside the actor's scope. Posts held in the old organization end on the transfer date."""
     require_editable(actor, person)
-    _require_org_for_people(actor, to_org)
+    to_org = _require_org_for_people(actor, to_org)
     person = Person.objects.select_for_update().get(pk=person.pk)
     errors = {}
     if to_org.pk == person.org_id:
@@ -285,11 +303,16 @@ def person_transfer(*, actor, person, to_org, transferred_on, reason=""):
     transfer.set_org(to_org)
     transfer.full_clean()
     transfer.save()
-    ended = Position.objects.filter(person=person, org=from_org, end_date__isnull=True).update(
-        end_date=max(transferred_on, _latest_start(person, from_org))
-    )
+    held = Position.objects.filter(person=person, org=from_org, end_date__isnull=True)
+    was_secretary = held.filter(title=Title.SECRETARY).exists()
+    ended = held.update(end_date=max(transferred_on, _latest_start(person, from_org)))
+    counted_before = summary.person_counts(person)
     person.set_org(to_org)
     person.save()
+    summary_table.add(summary_table.merge(
+        summary.negate(counted_before), summary.person_counts(person),
+        summary.secretary_change(from_org, +1) if was_secretary else {},
+    ))
     audit.record(
         "person.transfer", actor=actor, obj=person,
         before={"org": from_org.pk}, after={"org": to_org.pk, "transfer": transfer.pk, "positions_ended": ended},
@@ -322,7 +345,8 @@ def person_reveal(*, actor, person, field):
 @transaction.atomic
 def position_appoint(*, actor, person, org, title, start_date, note=""):
     require_editable(actor, person)
-    _require_org_for_people(actor, org)
+    org = _require_org_for_people(actor, org)
+    person = Person.objects.get(pk=person.pk)
     errors = {}
     if person.status not in Status.CURRENT:
         errors["person"] = _("Only a current member can be appointed.")
@@ -345,6 +369,8 @@ def position_appoint(*, actor, person, org, title, start_date, note=""):
     position.set_org(org)
     position.full_clean()
     position.save()
+    if title == Title.SECRETARY:
+        summary_table.add(summary.secretary_change(org, -1))
     audit.record("position.appoint", actor=actor, obj=position, after=audit.snapshot(position))
     return position
 
@@ -361,6 +387,8 @@ def position_end(*, actor, position, end_date):
         raise ValidationError({"end_date": _("The end date cannot be in the future.")})
     position.end_date = end_date
     position.save(update_fields=["end_date"])
+    if position.title == Title.SECRETARY:
+        summary_table.add(summary.secretary_change(position.org, +1))
     audit.record("position.end", actor=actor, obj=position, before={"end_date": None},
                  after={"end_date": end_date.isoformat()})
     return position
