@@ -35,7 +35,10 @@ def add(deltas):
 
 def totals(org_id, prefix=""):
     """{metric: value now} of one organization (metrics starting with `prefix`)."""
-    rows = Summary.objects.filter(org_id=org_id, metric__startswith=prefix).values("metric").annotate(v=Sum("value"))
+    rows = Summary.objects.filter(org_id=org_id)
+    if prefix:
+        rows = rows.filter(metric__startswith=prefix)
+    rows = rows.values("metric").annotate(v=Sum("value"))
     return {row["metric"]: row["v"] for row in rows}
 
 
