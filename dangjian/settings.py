@@ -201,7 +201,9 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 # static path -> file inside node_modules: only what the pages use is published.
 NPM_FILES = {
     "vendor/tabler/tabler.min.css": "@tabler/core/dist/css/tabler.min.css",
+    "vendor/tabler/tabler.min.css.map": "@tabler/core/dist/css/tabler.min.css.map",
     "vendor/tabler/tabler.min.js": "@tabler/core/dist/js/tabler.min.js",
+    "vendor/tabler/tabler.min.js.map": "@tabler/core/dist/js/tabler.min.js.map",
     "vendor/tabler-icons/tabler-icons.min.css": "@tabler/icons-webfont/dist/tabler-icons.min.css",
     "vendor/tabler-icons/fonts/tabler-icons.woff2": "@tabler/icons-webfont/dist/fonts/tabler-icons.woff2",
     "vendor/tabler-icons/fonts/tabler-icons.woff": "@tabler/icons-webfont/dist/fonts/tabler-icons.woff",
