@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dangjian.accounts.models import User
 from dangjian.orgs import demo_builder, demo_data
 from dangjian.orgs.models import Org
 
@@ -25,7 +26,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, if_empty=False, scale="demo", seed=4228, verbosity=1, **options):
         if Org.objects.exists() and not force:
-            if if_empty:
+            if if_empty:  # `make run` on an existing database: keep the data, remind the accounts
+                if verbosity >= 1 and User.objects.filter(username=demo_data.DEMO_ACCOUNTS[0][0]).exists():
+                    self._print_accounts()
                 return
             raise CommandError(
                 "The database already holds organizations; the demo only loads into an empty database. "
@@ -41,6 +44,9 @@ class Command(BaseCommand):
             f"{counts['people']} people, {counts['positions']} positions, {counts['transfers']} transfers, "
             f"{counts['users']} accounts."
         ))
+        self._print_accounts()
+
+    def _print_accounts(self):
         self.stdout.write("演示账号 / demo accounts:")
         for username, _name, _role, _where, label in demo_data.DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<10} {label}")
