@@ -15,7 +15,7 @@ from dangjian.core import audit
 from dangjian.core.crypto import blind_index
 from dangjian.core.models import AuditEntry
 from dangjian.core.validators import validate_id_number
-from dangjian.orgs import demo_data, services
+from dangjian.orgs import demo_data, services, summary
 from dangjian.orgs.models import ANCESTRY_COLUMNS, Level, Org, Person, Position, Transfer, path_segment
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +138,10 @@ def test_full_demo_loads_valid_data_and_working_accounts():
     assert Position.objects.filter(org=wujiatai, person=secretary.person, title="secretary",
                                    end_date__isnull=True).exists()
     assert secretary.name == secretary.person.name
+
+    # bulk inserts bypass the services: the summary table of the upper levels is rebuilt after the load
+    for org in (Org.objects.get(code="4228"), Org.objects.get(code="422823")):
+        assert summary.figures(org) == {k: v for k, v in summary.subtree_totals(org).items() if v}
 
     entry = AuditEntry.objects.get(action="demo.load")
     assert entry.after["orgs"] == n["Org"] and entry.after["people"] == n["Person"]
