@@ -398,12 +398,39 @@ def wipe():
     """Delete every row but the audit log and Django's metadata (raw SQL deletes, constraints checked at commit).
 
     Raw deletes, because the ORM's collector would set the actor of old audit entries to NULL and so break the
-    hash chain: the audit log is append-only and keeps naming the accounts it recorded.
+    hash chain: the audit log is append-only and keeps naming the accounts it recorded. PostgreSQL empties the
+    tables with one TRUNCATE (row deletes would run a foreign-key check per row at commit, scanning the
+    unindexed ancestry columns: 50 s at bench scale); SQLite deletes referencing tables before the tables they
+    reference, so each delete's foreign-key checks find nothing to scan (3 minutes otherwise).
     """
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.label_lower in KEEP_MODELS or model._meta.proxy or not model._meta.managed:
-            continue
+    models = [
+        model for model in apps.get_models(include_auto_created=True)
+        if model._meta.label_lower not in KEEP_MODELS and not model._meta.proxy and model._meta.managed
+    ]
+    if connection.vendor == "postgresql":
+        tables = [model._meta.db_table for model in models]
+        connection.check_constraints()  # runs pending deferred checks: TRUNCATE refuses tables that have some
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sql_flush(no_style(), tables):
+                cursor.execute(sql)
+        return
+    for model in _referencing_first(models):
         model._base_manager.all()._raw_delete(model._base_manager.db)
+
+
+def _referencing_first(models):
+    """`models` ordered so that each comes before every model it has a foreign key to (self-references aside)."""
+
+    def targets(model):
+        return {f.related_model for f in model._meta.concrete_fields if f.is_relation and f.related_model is not model}
+
+    remaining, ordered = list(models), []
+    while remaining:
+        # a model nobody left points to can go now; on a cycle, take the first one
+        free = [m for m in remaining if not any(m in targets(other) for other in remaining if other is not m)]
+        ordered.append((free or remaining)[0])
+        remaining.remove(ordered[-1])
+    return ordered
 
 
 def reset_sequences():

@@ -303,7 +303,9 @@ class Position(OrgFact):
         verbose_name = _("position")
         verbose_name_plural = _("positions")
         ordering = ["org_id", "end_date", "title", "start_date"]
-        indexes = [models.Index(fields=["org", "title", "end_date"], name="position_org_title")]
+        indexes = [models.Index(fields=["org", "title", "end_date"], name="position_org_title")] + [
+            models.Index(fields=[c, "start_date"], name=f"position_{c}_date") for c in ANCESTRY_COLUMNS.values()
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["org"], condition=Q(title="secretary", end_date__isnull=True),
@@ -342,7 +344,9 @@ class Transfer(OrgFact):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
         ordering = ["-transferred_on", "-id"]
-        indexes = [models.Index(fields=["person", "transferred_on"], name="transfer_person_date")]
+        indexes = [models.Index(fields=["person", "transferred_on"], name="transfer_person_date")] + [
+            models.Index(fields=[c, "transferred_on"], name=f"transfer_{c}_date") for c in ANCESTRY_COLUMNS.values()
+        ]
 
     def __str__(self):
         return f"{self.person}: {self.from_org} → {self.org}"
