@@ -55,18 +55,20 @@ def ensure_data(force=False, log=print):
     """Generate the prefecture-scale dataset unless it is already there; returns the row counts."""
     from django.db import transaction
 
-    from dangjian.orgs import demo_builder, summary
-    from dangjian.orgs.models import Level, Org, Person, Position
+    from dangjian.core import metrics
+    from dangjian.core.models import Summary
+    from dangjian.orgs import demo_builder
+    from dangjian.orgs.models import Org, Person, Position
 
     if force or Org.objects.count() < MIN_ORGS:
         log("generating the prefecture-scale dataset ...")
         counts = demo_builder.load("bench", force=True, log=log)
         log(f"generated in {counts['seconds']} s")
         analyze()
-    elif not summary.figures(Org.objects.get(level=Level.PREFECTURE)):
-        log("rebuilding the summary table (dataset generated before it existed) ...")
+    elif not Summary.objects.filter(metric__in=[m.key for m in metrics.kept_metrics()]).exists():
+        log("rebuilding the summary table (dataset generated before its metrics existed) ...")
         with transaction.atomic():
-            summary.rebuild()
+            metrics.rebuild()
         analyze()
     return {"orgs": Org.objects.count(), "people": Person.objects.count(), "positions": Position.objects.count()}
 

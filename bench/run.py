@@ -42,10 +42,10 @@ def percentile(values, p):
 
 def cases():
     """(label, username, request) where request is ("get", url) or ("call", function)."""
+    from dangjian.dashboard.selectors import home_figures
     from django.urls import reverse
 
     from dangjian.accounts.models import User
-    from dangjian.dashboard.selectors import home_figures
     from dangjian.orgs.models import Org
 
     badong = Org.objects.get(code="422823")

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from dangjian.accounts.models import User
-from dangjian.accounts.roles import Role
+from dangjian.core.permissions import Role
 from dangjian.orgs import services, synthetic
 from dangjian.orgs.models import Level, Org
 
@@ -101,16 +101,15 @@ def make_person(org, actor=None, **overrides):
 
     rng = random.Random(next(_person_seq))
     data = person_data(rng, **overrides)
-    if actor is None:  # straight into the table, keeping the summary figures in step as a bulk load would
-        from dangjian.core import summary as summary_table
-        from dangjian.orgs import summary
+    if actor is None:  # straight into the table, keeping the summary figures in step as the services do
+        from dangjian.core import metrics
 
         person = Person(**data)
         person.set_org(org)
         services._set_person_pinyin(person)
         person.full_clean()
-        person.save()
-        summary_table.add(summary.person_counts(person))
+        with metrics.track(person):
+            person.save()
         return person
     return services.person_create(actor=actor, org=org, **data)
 

@@ -5,6 +5,7 @@ DANGJIAN_ENV=production and must then provide every secret explicitly.
 """
 
 import os
+import sys
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
 ]
+# The suite adds a small app that is only declared (docs/decisions.md: the app contract), to show that an app
+# plugs into the menu, home page, metrics and permission matrix without an edit anywhere else.
+if "pytest" in sys.modules:
+    INSTALLED_APPS.append("dangjian.core.tests.contract_app")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -75,6 +80,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dangjian.core.middleware.DomainExceptionMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"

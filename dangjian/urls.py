@@ -1,19 +1,36 @@
+"""The project's URLs, assembled from the apps: each platform app's `urls.py` (mounted at its `url_prefix`, ""
+by default) and its `api.py` (`register(router)` for viewsets, `api_urlpatterns` for plain API views under
+/api/v1/). Adding an app adds its pages and endpoints; nothing here names one."""
+
+import importlib
+import importlib.util
+
+from django.apps import apps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from dangjian.accounts import api as accounts_api
-from dangjian.orgs import api as orgs_api
+
+def _platform_module(config, name):
+    module = f"{config.name}.{name}"
+    return importlib.import_module(module) if importlib.util.find_spec(module) else None
+
 
 router = DefaultRouter()
-orgs_api.register(router)
-accounts_api.register(router)
+api_paths, page_paths = [], []
+for config in apps.get_app_configs():
+    if not config.name.startswith("dangjian."):
+        continue
+    if api := _platform_module(config, "api"):
+        if hasattr(api, "register"):
+            api.register(router)
+        api_paths.extend(getattr(api, "api_urlpatterns", []))
+    if pages := _platform_module(config, "urls"):
+        page_paths.append(path(getattr(pages, "url_prefix", ""), include(pages)))
 
 urlpatterns = [
-    path("", include("dangjian.dashboard.urls")),
-    path("", include("dangjian.orgs.urls")),
-    path("accounts/", include("dangjian.accounts.urls")),
-    path("api/v1/", include(accounts_api.auth_urlpatterns)),
+    *page_paths,
+    path("api/v1/", include(api_paths)),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

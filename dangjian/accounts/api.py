@@ -34,7 +34,7 @@ from . import selectors, services
 from .filters import UserFilter
 from .lockout import login_failed_message
 from .models import User
-from .roles import Role, capabilities
+from .roles import Role, granted
 
 # --- authentication ----------------------------------------------------------------------------------------
 
@@ -120,7 +120,7 @@ class MeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_capabilities(self, user):
-        return sorted(capabilities(user.role)) if user.is_active else []
+        return granted(user.role) if user.is_active else []
 
 
 @extend_schema(tags=["auth"])
@@ -259,7 +259,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIVie
         return self.output(services.user_enable(actor=request.user, user=account))
 
 
-auth_urlpatterns = [
+api_urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("me/", MeView.as_view(), name="api-me"),

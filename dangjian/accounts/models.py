@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.permissions import Role, role_has
 from dangjian.core.scoping import ScopedQuerySet
 
-from .roles import Role, capabilities
+from .capabilities import SECURITY_MANAGE, USER_MANAGE
 
 username_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9._-]{1,149}\Z",
@@ -56,8 +57,10 @@ class User(AbstractBaseUser):
     REQUIRED_FIELDS = ["name"]
 
     scope_field = "org"
-    view_capability = "user.manage"
-    edit_capability = "user.manage"
+    view_capability = USER_MANAGE
+    edit_capability = USER_MANAGE
+    # The security administrator looks after the login security of the accounts of their subtree.
+    scope_actions = {"unlock": SECURITY_MANAGE}
 
     class Meta:
         verbose_name = _("user")
@@ -90,4 +93,4 @@ class User(AbstractBaseUser):
         ).hexdigest()
 
     def has_capability(self, name):
-        return self.is_active and name in capabilities(self.role)
+        return self.is_active and role_has(self.role, name)

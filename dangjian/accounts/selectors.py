@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from dangjian.core.crypto import blind_index
 from dangjian.core.models import AuditEntry
-from dangjian.core.scoping import scope_q
 from dangjian.orgs.filters import OrgFilter
 from dangjian.orgs.models import Org, Person
 
@@ -51,10 +50,7 @@ def org_choices(actor, *, q="", selected=None, limit=ORG_CHOICES_LIMIT):
 
 def security_scope_users(actor):
     """Accounts whose login security the (security administrator) actor looks after: their subtree."""
-    org = getattr(actor, "scope_org", None)
-    if org is None:
-        return User.objects.none()
-    return User.objects.filter(scope_q(User, org))
+    return User.objects.allowed(actor, "unlock")
 
 
 def password_policy():

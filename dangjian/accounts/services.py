@@ -3,7 +3,7 @@
 Who may manage whom
 -------------------
 Only a holder of the ``user.manage`` capability (the system administrator) manages accounts, and only inside
-the subtree of their own organization: an organization or account outside it does not exist for them (Http404).
+the subtree of their own organization: an organization or account outside it does not exist for them (NotInScope).
 Inside it, a grant is refused (ValidationError, nothing written) when
 
 * the role ranks above the actor's own (``roles.RANK``);
@@ -25,18 +25,19 @@ Passwords and their hashes never reach the audit log.
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from dangjian.core import audit
+from dangjian.core.exceptions import NotInScope
 from dangjian.core.scoping import require
 from dangjian.orgs.models import Org, Person
 
 from . import selectors
+from .capabilities import SECURITY_MANAGE, USER_MANAGE
 from .models import User
-from .roles import ADMIN_ROLES, ALLOWED_LEVELS, RANK, Cap, Role
+from .roles import ADMIN_ROLES, ALLOWED_LEVELS, RANK, Role
 
 USER_FIELDS = ("name", "org", "role", "person")
 
@@ -45,7 +46,7 @@ USER_FIELDS = ("name", "org", "role", "person")
 
 
 def _require_manager(actor):
-    if actor is None or not actor.is_authenticated or not actor.has_capability(Cap.USER_MANAGE):
+    if actor is None or not actor.is_authenticated or not actor.has_capability(USER_MANAGE):
         raise PermissionDenied(_("Only the system administrator manages accounts."))
 
 
@@ -70,7 +71,7 @@ def grant_errors(actor, org, role):
 def can_manage(actor, user):
     """Whether `actor` may change the existing account `user` (already known to be in scope): they could have
     granted its current role at its current organization. Never true for the actor's own account."""
-    if user.pk == actor.pk or not actor.has_capability(Cap.USER_MANAGE):
+    if user.pk == actor.pk or not actor.has_capability(USER_MANAGE):
         return False
     return not grant_errors(actor, user.org, user.role)
 
@@ -268,11 +269,11 @@ def account_unlock(*, actor, username):
     """Lift a login lockout early (security administrator, accounts in their subtree)."""
     from axes.utils import reset
 
-    if actor is None or not actor.has_capability(Cap.SECURITY_MANAGE):
+    if actor is None or not actor.has_capability(SECURITY_MANAGE):
         raise PermissionDenied(_("Only the security administrator unlocks accounts."))
     user = selectors.security_scope_users(actor).filter(username=username).first()
     if user is None:
-        raise Http404
+        raise NotInScope
     if not selectors.recent_failures(username):
         raise ValidationError(_("This account is not locked."))
     cleared = reset(username=username)

@@ -19,6 +19,7 @@ from dangjian.core.views import capability_required, perform_action
 from dangjian.orgs.models import Person
 
 from . import selectors, services
+from .capabilities import AUDIT_VIEW, SECURITY_MANAGE, USER_MANAGE
 from .filters import AuditEntryFilter, UserFilter
 from .forms import (
     LoginForm,
@@ -27,7 +28,6 @@ from .forms import (
     UserCreateForm,
     UserUpdateForm,
 )
-from .roles import Cap
 
 AUDIT_EXPORT_LIMIT = 100_000
 
@@ -71,13 +71,13 @@ def profile(request):
 # --- user management (system administrator) ------------------------------------------------------------------
 
 
-@capability_required(Cap.USER_MANAGE)
+@capability_required(USER_MANAGE)
 def user_list(request):
     filterset = UserFilter(request.GET, queryset=selectors.users_for(request.user))
     return render(request, "accounts/user_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)})
 
 
-@capability_required(Cap.USER_MANAGE)
+@capability_required(USER_MANAGE)
 def user_export(request):
     filterset = UserFilter(request.GET, queryset=selectors.users_for(request.user))
     yes, no, active, disabled = _("Yes"), _("No"), _("Active"), pgettext("account", "Disabled")
@@ -92,7 +92,7 @@ def user_export(request):
                           fmt=tabular.requested_format(request), action="user.export", object_type="accounts.user")
 
 
-@capability_required(Cap.USER_MANAGE)
+@capability_required(USER_MANAGE)
 def user_create(request):
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -115,7 +115,7 @@ def _account(request, pk):
     return get_visible_or_404(selectors.users_for(request.user), pk=pk)
 
 
-@capability_required(Cap.USER_MANAGE)
+@capability_required(USER_MANAGE)
 def user_detail(request, pk):
     account = _account(request, pk)
     person_name = Person.objects.filter(pk=account.person_id).values_list("name", flat=True).first()
@@ -125,7 +125,7 @@ def user_detail(request, pk):
     })
 
 
-@capability_required(Cap.USER_MANAGE)
+@capability_required(USER_MANAGE)
 def user_update(request, pk):
     account = _account(request, pk)
     if account.pk != request.user.pk and not services.can_manage(request.user, account):
@@ -142,7 +142,7 @@ def user_update(request, pk):
     return render(request, "accounts/user_form.html", {"form": form, "account": account})
 
 
-@capability_required(Cap.USER_MANAGE)
+@capability_required(USER_MANAGE)
 def user_reset_password(request, pk):
     account = _account(request, pk)
     if account.pk == request.user.pk:
@@ -163,7 +163,7 @@ def user_reset_password(request, pk):
 
 
 @require_POST
-@capability_required(Cap.USER_MANAGE)
+@capability_required(USER_MANAGE)
 def user_disable(request, pk):
     account = _account(request, pk)
     perform_action(request, services.user_disable, _("The account was disabled; its sessions have ended."),
@@ -172,14 +172,14 @@ def user_disable(request, pk):
 
 
 @require_POST
-@capability_required(Cap.USER_MANAGE)
+@capability_required(USER_MANAGE)
 def user_enable(request, pk):
     account = _account(request, pk)
     perform_action(request, services.user_enable, _("The account was enabled."), user=account)
     return redirect("accounts:user_detail", pk=account.pk)
 
 
-@capability_required(Cap.USER_MANAGE)
+@capability_required(USER_MANAGE)
 def org_options(request):
     """The organization drop-down of the account form, searched by name or pinyin initials (htmx)."""
     orgs = selectors.org_choices(request.user, q=request.GET.get("q", "").strip()[:50])
@@ -191,7 +191,7 @@ def org_options(request):
 # --- security administrator ----------------------------------------------------------------------------------
 
 
-@capability_required(Cap.SECURITY_MANAGE)
+@capability_required(SECURITY_MANAGE)
 def security(request):
     return render(request, "accounts/security.html", {
         "policy": selectors.password_policy(), "locked": selectors.locked_accounts(request.user),
@@ -200,7 +200,7 @@ def security(request):
 
 
 @require_POST
-@capability_required(Cap.SECURITY_MANAGE)
+@capability_required(SECURITY_MANAGE)
 def account_unlock(request):
     username = request.POST.get("username", "")
     perform_action(request, services.account_unlock,
@@ -211,13 +211,13 @@ def account_unlock(request):
 # --- audit administrator -------------------------------------------------------------------------------------
 
 
-@capability_required(Cap.AUDIT_VIEW)
+@capability_required(AUDIT_VIEW)
 def audit_list(request):
     filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries())
     return render(request, "accounts/audit_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)})
 
 
-@capability_required(Cap.AUDIT_VIEW)
+@capability_required(AUDIT_VIEW)
 def audit_detail(request, seq):
     entry = get_visible_or_404(selectors.audit_entries(), seq=seq)
     return render(request, "accounts/audit_detail.html", {
@@ -226,7 +226,7 @@ def audit_detail(request, seq):
     })
 
 
-@capability_required(Cap.AUDIT_VIEW)
+@capability_required(AUDIT_VIEW)
 def audit_export(request):
     filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries())
     rows = (

@@ -1,10 +1,16 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 # Labels of the audit actions this app records (core.audit.register_actions).
 AUDIT_ACTIONS = {
     "export": _("Export"),  # core.tabular's default when a list names no action of its own
+    "summary.rebuild": _("Rebuild the summary figures"),
 }
+
+# The modules in which every app declares its part of the app contract (docs/decisions.md), read in this order:
+# capabilities first, since metrics, menu entries, cards and to-dos name them.
+CONTRACT_MODULES = ("capabilities", "metrics", "workbench")
 
 
 class CoreConfig(AppConfig):
@@ -13,6 +19,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the contract's system checks)
         from .audit import register_actions
 
         register_actions(AUDIT_ACTIONS)
+        for module in CONTRACT_MODULES:
+            autodiscover_modules(module)

@@ -1,45 +1,13 @@
-"""The sidebar: groups as the product will have them, entries only for what exists and what the role may use."""
+"""The sidebar, assembled from the menu entries the apps declare (core.workbench)."""
 
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
-
-# (group, [(label, url name, icon, capability or None for any signed-in user)])
-MENU = [
-    (_("Workbench"), [(_("Home"), "home", "ti-home", None)]),
-    (_("Organizations and people"), [
-        (_("Organization tree"), "orgs:tree", "ti-sitemap", "org.view"),
-        (_("Organizations"), "orgs:list", "ti-building-community", "org.view"),
-        (_("People"), "orgs:person_list", "ti-users", "person.view"),
-    ]),
-    (_("System"), [
-        (_("Users"), "accounts:user_list", "ti-user-cog", "user.manage"),
-        (_("Security policy"), "accounts:security", "ti-shield-lock", "security.manage"),
-        (_("Audit log"), "accounts:audit_list", "ti-file-search", "audit.view"),
-        (_("API documentation"), "api-docs", "ti-api", None),
-    ]),
-]
-
-
-def links(user, entries):
-    """The entries [(label, url name, icon, capability or None)] the user may use, as {label, url, icon, active}:
-    an entry needing a capability the role lacks, or naming a page not installed, is left out."""
-    items = []
-    for label, name, icon, capability in entries:
-        if capability and not user.has_capability(capability):
-            continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
-        items.append({"label": label, "url": url, "icon": icon, "active": False})
-    return items
+from . import workbench
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    groups = [{"label": group, "items": items} for group, entries in MENU if (items := links(user, entries))]
+    groups = workbench.menu(user)
     _mark_active(groups, request.path)
     return {"nav_groups": groups}
 

@@ -42,12 +42,17 @@ class Pagination(PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """Service-layer ValidationErrors become 400 with field messages, like a form would show them.
+    """The API's one place for the services' domain exceptions (core.exceptions): NotInScope becomes 404, and
+    ValidationErrors become 400 with field messages, like a form would show them (PermissionDenied is DRF's 403).
 
     Errors that are not tied to one field (Django's "__all__") use DRF's "non_field_errors" key, and a body
     that is not JSON gets a clear, translated message instead of the parser's English text.
     """
-    if isinstance(exc, DjangoValidationError):
+    from .exceptions import NotInScope
+
+    if isinstance(exc, NotInScope):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = exc.message_dict
             if NON_FIELD_ERRORS in detail:

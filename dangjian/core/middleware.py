@@ -61,3 +61,28 @@ class RequestSizeLimitMiddleware:
                 _("The request is too large or malformed."), status=413, content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class DomainExceptionMiddleware:
+    """The one place where pages turn the services' domain exceptions (core.exceptions) into HTTP answers:
+    NotInScope → 404; a ValidationError no form caught → 400 with its messages. PermissionDenied is Django's
+    own 403 already. (The API's counterpart is core.drf.exception_handler.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import ValidationError
+        from django.http import Http404
+        from django.shortcuts import render
+
+        from .exceptions import NotInScope
+
+        if isinstance(exception, NotInScope):
+            raise Http404 from exception
+        if isinstance(exception, ValidationError):
+            return render(request, "400.html", {"errors": exception.messages}, status=400)
+        return None

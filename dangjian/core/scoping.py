@@ -1,40 +1,75 @@
-"""The one entry point for scope: `Model.objects.visible_to(user)` for reads, `editable_by(user)` for writes.
+"""The one entry point for scope: `Model.objects.visible_to(user)` for reads, `editable_by(user)` for writes,
+and `allowed(user, action)` for any other action a model declares.
 
 A scoped model declares how it reaches the organization tree:
   - `scope_field = "org"`: a foreign key to the Org whose subtree decides visibility (path range join), or
     `scope_field = ""` for the Org model itself;
   - `scope_ancestry = True`: a fact row carrying its org's ancestor columns (orgs.OrgFact), scoped by one
     equality test on the column of the user's level;
-and which capabilities (accounts.roles) allow reading and writing it: `view_capability`, `edit_capability`.
-The user supplies `scope_org` (the root of their subtree) and `has_capability(name)`.
-Outside the subtree an object does not exist: callers turn a miss into 404, never 403.
+which capabilities (core.permissions) allow each action on that subtree:
+  - `view_capability`, `edit_capability`, and `scope_actions = {"unlock": SECURITY_MANAGE, ...}` for others;
+and, optionally, an own-records rule for members' self-service:
+  - `owner_field = "person"` (or "pk" on the member record itself): a row whose owner is the user's own member
+    record (`user.person_id`) is in scope for the actions listed in `owner_actions` (default view and edit),
+    for roles holding core.permissions.SELF_SERVICE, whatever their subtree.
+The user supplies `scope_org` (the root of their subtree), `person_id` and `has_capability(name)`.
+Outside scope an object does not exist: services raise NotInScope and callers answer 404, never 403.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
+
+from . import permissions
+from .exceptions import NotInScope, PermissionDenied
+
+VIEW, EDIT = "view", "edit"
+
+
+def action_capability(model, action):
+    """The capability that opens `action` on `model`'s subtree rule, or None."""
+    if action == VIEW:
+        return getattr(model, "view_capability", None)
+    if action == EDIT:
+        return getattr(model, "edit_capability", None)
+    return getattr(model, "scope_actions", {}).get(action)
+
+
+def scope_filter(model, user, action):
+    """The Q selecting the rows of `model` on which `user` may do `action`, or None when there are none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    condition = None
+    capability = action_capability(model, action)
+    org = user.scope_org
+    if capability and org is not None and user.has_capability(capability):
+        condition = scope_q(model, org)
+    owner_field = getattr(model, "owner_field", None)
+    person_id = getattr(user, "person_id", None)
+    if (owner_field and person_id and action in getattr(model, "owner_actions", (VIEW, EDIT))
+            and user.has_capability(permissions.SELF_SERVICE)):
+        own = Q(**{owner_field: person_id})
+        condition = own if condition is None else condition | own
+    return condition
 
 
 class ScopedQuerySet(models.QuerySet):
-    def _scoped(self, user, capability):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        org = user.scope_org
-        if org is None or not capability or not user.has_capability(capability):
-            return self.none()
-        return self.filter(scope_q(self.model, org))
+    def allowed(self, user, action):
+        condition = scope_filter(self.model, user, action)
+        return self.none() if condition is None else self.filter(condition)
 
     def visible_to(self, user):
-        return self._scoped(user, getattr(self.model, "view_capability", None))
+        return self.allowed(user, VIEW)
 
     def editable_by(self, user):
-        return self._scoped(user, getattr(self.model, "edit_capability", None))
+        return self.allowed(user, EDIT)
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
 def scope_q(model, org):
+    """Rows of `model` inside `org`'s subtree (no capability check: the callers above make it)."""
     if getattr(model, "scope_ancestry", False):
         return org.ancestry_q()
     prefix = f"{model.scope_field}__" if model.scope_field else ""
@@ -42,6 +77,7 @@ def scope_q(model, org):
 
 
 def get_visible_or_404(queryset, **lookup):
+    """For views: the object of the URL inside the (scoped) queryset, else 404."""
     try:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
@@ -49,16 +85,17 @@ def get_visible_or_404(queryset, **lookup):
 
 
 def require(queryset, obj):
-    """Raise 404 unless `obj` is in the (scoped) queryset: what a service does before touching an object."""
+    """NotInScope unless `obj` is in the (scoped) queryset: what a service does before touching an object."""
     if obj is None or obj.pk is None or not queryset.filter(pk=obj.pk).exists():
-        raise Http404
+        raise NotInScope
     return obj
 
 
 def require_editable(user, obj):
-    """404 when `obj` is outside the user's scope; 403 (PermissionDenied) when inside but read-only for them."""
-    model = type(obj)
-    require(model._default_manager.visible_to(user), obj)
-    if not user.has_capability(model.edit_capability):
-        raise PermissionDenied
-    return obj
+    """NotInScope when `obj` is outside the user's view scope; PermissionDenied when they may see it but not
+    edit it."""
+    manager = type(obj)._default_manager
+    if obj is not None and obj.pk is not None and manager.editable_by(user).filter(pk=obj.pk).exists():
+        return obj
+    require(manager.visible_to(user), obj)
+    raise PermissionDenied

@@ -1,10 +1,9 @@
 """The summary table (core.models.Summary): figures of the upper levels of the tree, read in one small query.
 
-Writers pass deltas `{(org_id, metric): change}`; readers get totals. Which organizations get rows and what the
-metrics mean is the domain's business (orgs.summary); this module only stores and adds up.
+Writers pass changes `{(org_id, metric, month): change}` (core.metrics' tracker computes them from the metric
+declarations); readers get totals. Which organizations get rows and what the metrics mean is declared by the apps
+(core.metrics); this module only stores and adds up.
 """
-
-from collections import Counter
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -18,9 +17,9 @@ def current_month():
 
 
 def add(deltas):
-    """Add `deltas` to this month's rows; call inside the transaction of the write that causes them."""
-    month = current_month()
-    for (org_id, metric), change in deltas.items():
+    """Add `deltas` to their months' rows; call inside the transaction of the write that causes them."""
+    for (org_id, metric, month), change in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1],
+                                                                                    item[0][2])):
         if not change:
             continue
         rows = Summary.objects.filter(org_id=org_id, metric=metric, month=month)
@@ -33,27 +32,20 @@ def add(deltas):
             rows.update(value=F("value") + change)
 
 
-def totals(org_id, prefix=""):
-    """{metric: value now} of one organization (metrics starting with `prefix`)."""
-    rows = Summary.objects.filter(org_id=org_id)
-    if prefix:
-        rows = rows.filter(metric__startswith=prefix)
-    rows = rows.values("metric").annotate(v=Sum("value"))
+def totals(org_id, metrics, between=None):
+    """{metric: total} of one organization over all months, or over the months of `between` (start, end)."""
+    rows = Summary.objects.filter(org_id=org_id, metric__in=list(metrics))
+    if between is not None:
+        start, end = between
+        rows = rows.filter(month__gte=start.replace(day=1), month__lte=end)
+    rows = rows.values("metric").annotate(v=Sum("value")).order_by()
     return {row["metric"]: row["v"] for row in rows}
 
 
 def replace_all(values):
-    """Rebuild: `values` {(org_id, metric): total} becomes the whole table, as this month's rows."""
-    month = current_month()
+    """Rebuild: `values` {(org_id, metric, month): total} becomes the whole table."""
     Summary.objects.all().delete()
     Summary.objects.bulk_create(
-        [Summary(org_id=o, metric=m, month=month, value=v) for (o, m), v in values.items() if v],
+        [Summary(org_id=o, metric=m, month=month, value=v) for (o, m, month), v in values.items() if v],
         batch_size=2000,
     )
-
-
-def merge(*deltas):
-    total = Counter()
-    for delta in deltas:
-        total.update(delta)
-    return dict(total)

@@ -135,3 +135,34 @@ def status_matches(expected, response):
     if isinstance(expected, tuple):
         return response.status_code in expected
     return response.status_code == expected
+
+
+# --- the summary table against the facts (core.metrics) ---------------------------------------------------
+
+
+def summary_snapshot():
+    """{(org, metric, month or None): value} of the summary table: stocks summed over their months (a rebuild
+    puts them in the current month), flows month by month."""
+    from django.db.models import Sum
+
+    from . import metrics
+    from .models import Summary
+
+    flows = {m.key for m in metrics.kept_metrics() if m.is_flow}
+    totals = {}
+    rows = Summary.objects.values_list("org_id", "metric", "month").annotate(v=Sum("value")).order_by()
+    for org_id, metric, month, value in rows:
+        key = (org_id, metric, month if metric in flows else None)
+        totals[key] = totals.get(key, 0) + value
+    return {key: value for key, value in totals.items() if value}
+
+
+def assert_summary_matches_facts():
+    """The table the services kept equals the one `metrics.rebuild()` computes from the facts."""
+    from . import metrics
+
+    kept = summary_snapshot()
+    metrics.rebuild()
+    rebuilt = summary_snapshot()
+    assert kept == rebuilt, {k: (kept.get(k), rebuilt.get(k)) for k in set(kept) | set(rebuilt)
+                             if kept.get(k) != rebuilt.get(k)}

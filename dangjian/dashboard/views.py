@@ -1,21 +1,18 @@
-"""The home page (工作台): figures of the user's organization, or links for roles that do not see the tree."""
+"""The home page (工作台): the cards and to-dos the apps declare (core.workbench) for the user's organization, or
+the pages of their role for roles that have none (the three administrators)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from dangjian.core.context_processors import links
+from dangjian.core import workbench
 
-from . import selectors
-
-# Pages for roles without org.view: (label, url name, icon, capability or None for everyone).
-SHORTCUTS = [
-    (_("Audit log"), "accounts:audit_list", "ti-file-search", "audit.view"),
-    (_("Security policy"), "accounts:security", "ti-shield-lock", "security.manage"),
-    (_("Users"), "accounts:user_list", "ti-user-cog", "user.manage"),
-    (_("My account"), "accounts:profile", "ti-user-circle", None),
-    (_("Change password"), "accounts:password_change", "ti-key", None),
+# Pages every signed-in user has, shown beside the menu's pages to roles without cards.
+ACCOUNT_LINKS = [
+    {"label": _("My account"), "url_name": "accounts:profile", "icon": "ti-user-circle"},
+    {"label": _("Change password"), "url_name": "accounts:password_change", "icon": "ti-key"},
 ]
 
 
@@ -23,9 +20,13 @@ SHORTCUTS = [
 @require_GET
 def home(request):
     user = request.user
-    if not user.has_capability("org.view"):
-        return render(request, "dashboard/home_links.html", {"shortcuts": links(user, SHORTCUTS)})
+    cards = workbench.cards(user)
+    if not cards:
+        pages = [item for group in workbench.menu(user) for item in group["items"] if item["url"] != "/"]
+        return render(request, "dashboard/home_links.html", {"pages": pages, "account_links": ACCOUNT_LINKS})
     return render(request, "dashboard/home.html", {
-        "figures": selectors.home_figures(user),
-        "can_see_people": user.has_capability("person.view"),
+        "cards": cards,
+        "lists": [(card, data) for card, data in cards if data.items_title],
+        "todos": workbench.user_todos(user),
+        "today": timezone.localdate(),
     })

@@ -84,14 +84,6 @@ class OrgUpdateSerializer(ServiceInputSerializer):
         fields = list(services.ORG_FIELDS)
         extra_kwargs = {"code": {"validators": []}}
 
-    def validate(self, attrs):
-        # The same rule as the organization form (the database constraint behind it has no readable message).
-        start = attrs.get("term_start", getattr(self.instance, "term_start", None))
-        end = attrs.get("term_end", getattr(self.instance, "term_end", None))
-        if start and end and end <= start:
-            raise serializers.ValidationError({"term_end": _("The term must end after it starts.")})
-        return attrs
-
 
 class OrgCreateSerializer(OrgUpdateSerializer):
     parent = serializers.IntegerField(help_text=_("Id of the parent organization (404 if outside your scope)."))

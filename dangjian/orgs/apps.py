@@ -18,7 +18,6 @@ AUDIT_ACTIONS = {
     "position.appoint": _("Appoint to a post"),
     "position.end": _("End a post"),
     "demo.load": _("Load demonstration data"),
-    "summary.rebuild": _("Rebuild the summary figures"),
 }
 
 

@@ -23,11 +23,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dangjian.accounts.models import User
-from dangjian.core import audit
+from dangjian.core import audit, metrics
 from dangjian.core.pinyin import pinyin_keys
 
 from . import demo_data as data
-from . import summary, synthetic
+from . import synthetic
 from .models import Level, Org, Person, Position, Transfer, _add_years
 from .services import _set_tree_fields
 
@@ -451,7 +451,7 @@ def load(scale_name="demo", *, seed=4228, force=False, log=None):
         builder = PrefectureBuilder(scale, seed=seed, log=log)
         counts = builder.build()
         reset_sequences()
-        summary.rebuild()  # bulk inserts bypass the services that keep the summary table current
+        metrics.rebuild()  # bulk inserts bypass the services that keep the summary table current
         audit.record("demo.load", object_type="orgs.org", object_repr=f"{data.PREFECTURE['name']} ({scale.name})",
                      after={**counts, "scale": scale.name, "seed": seed, "wiped": force})
     counts["seconds"] = round(time.monotonic() - started, 1)

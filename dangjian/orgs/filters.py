@@ -1,6 +1,5 @@
 """One FilterSet per model, shared by the list pages and the API."""
 
-import datetime
 
 import django_filters
 from django.db.models import Q
@@ -10,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.forms import FilterForm
 
 from . import choices
-from .models import Level, Org, Person, Position
+from .metrics import term_q
+from .models import Level, Org, Person, Position, has_current_secretary
+
+ALL_STATUSES = "all"
 
 
 def name_q(value):
@@ -49,22 +51,32 @@ class OrgFilter(django_filters.FilterSet):
     is_active = django_filters.BooleanFilter(label=_("Active"))
     term = django_filters.ChoiceFilter(
         label=_("Term"), method="filter_term",
-        choices=[("ending", _("Ends within six months")), ("ended", _("Term ended"))],
+        choices=[("due", _("Elections due")), ("ending", _("Ends within six months")), ("ended", _("Term ended"))],
     )
+    no_secretary = django_filters.BooleanFilter(label=_("Without a current secretary"), method="filter_no_secretary")
+    below = django_filters.NumberFilter(label=_("Below organization"), method="filter_below",
+                                        min_value=1, max_value=2**53)
 
     class Meta:
         model = Org
-        fields = ["q", "parent", "level", "kind", "sector", "is_active", "term"]
+        fields = ["q", "parent", "level", "kind", "sector", "is_active", "term", "no_secretary", "below"]
         form = FilterForm
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(org_search_q(value))
 
     def filter_term(self, queryset, name, value):
-        today = timezone.localdate()
-        if value == "ended":
-            return queryset.filter(term_end__lt=today)
-        return queryset.filter(term_end__gte=today, term_end__lte=today + datetime.timedelta(days=183))
+        return queryset.filter(term_q(value))
+
+    def filter_no_secretary(self, queryset, name, value):
+        return queryset.filter(~has_current_secretary() if value else has_current_secretary())
+
+    def filter_below(self, queryset, name, value):
+        """Strictly below organization `value` (its subtree without itself)."""
+        org = Org.objects.filter(pk=int(value)).only("path").first()
+        if org is None:
+            return queryset.none()
+        return queryset.filter(org.subtree_q()).exclude(pk=org.pk)
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -78,7 +90,10 @@ class PersonFilter(django_filters.FilterSet):
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=choices.Gender.choices)
     ethnicity = django_filters.ChoiceFilter(label=_("Ethnicity"), choices=choices.ETHNICITIES)
     education = django_filters.ChoiceFilter(label=_("Education"), choices=choices.Education.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=choices.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), method="filter_status", empty_label=_("Current members"),
+        choices=[*choices.Status.choices, (ALL_STATUSES, _("All statuses"))],
+    )
     age_min = django_filters.NumberFilter(label=_("Age from"), method="filter_age_min")
     age_max = django_filters.NumberFilter(label=_("Age to"), method="filter_age_max")
     joined_year = django_filters.NumberFilter(label=_("Year joined"), field_name="joined_on", lookup_expr="year")
@@ -95,6 +110,15 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(name_q(value))
+
+    def filter_queryset(self, queryset):
+        """Current members unless a status is chosen: the list counts what the home page's figures count."""
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=choices.Status.CURRENT)
+        return super().filter_queryset(queryset)
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == ALL_STATUSES else queryset.filter(status=value)
 
     def filter_org(self, queryset, name, org):
         return queryset.filter(org.ancestry_q()) if org else queryset

@@ -48,13 +48,6 @@ class OrgForm(StyledFormMixin, forms.ModelForm):
                 self.initial.setdefault("kind", Org.Kind.BRANCH)
         self.fields["name"].widget.attrs["autofocus"] = True
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("term_start"), data.get("term_end")
-        if start and end and end <= start:
-            self.add_error("term_end", _("The term must end after it starts."))
-        return data
-
 
 class OrgMoveForm(forms.Form):
     """The new parent, chosen with the search-as-you-type picker; any organization the user may edit."""

@@ -25,6 +25,7 @@ from dangjian.core.validators import (
 )
 
 from . import choices
+from .capabilities import ORG_EDIT, ORG_VIEW, PERSON_EDIT, PERSON_VIEW
 
 SEGMENT = 8  # digits per path segment: ids up to 99,999,999
 
@@ -120,8 +121,8 @@ class Org(Ancestry):
 
     objects = ScopedManager()
     scope_field = ""
-    view_capability = "org.view"
-    edit_capability = "org.edit"
+    view_capability = ORG_VIEW
+    edit_capability = ORG_EDIT
 
     class Meta:
         verbose_name = _("organization")
@@ -142,6 +143,12 @@ class Org(Ancestry):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """The term-order rule, for the pages, the API and every service alike (the CHECK constraint behind it
+        has no readable message)."""
+        if self.term_start and self.term_end and self.term_end <= self.term_start:
+            raise ValidationError({"term_end": _("The term must end after it starts.")})
 
     # --- tree ---------------------------------------------------------------------------------------
     def subtree_q(self, prefix=""):
@@ -220,8 +227,8 @@ class Person(OrgFact):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
-    view_capability = "person.view"
-    edit_capability = "person.edit"
+    view_capability = PERSON_VIEW
+    edit_capability = PERSON_EDIT
 
     class Meta:
         verbose_name = _("person")
@@ -296,8 +303,8 @@ class Position(OrgFact):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
-    view_capability = "person.view"
-    edit_capability = "person.edit"
+    view_capability = PERSON_VIEW
+    edit_capability = PERSON_EDIT
 
     class Meta:
         verbose_name = _("position")
@@ -337,8 +344,8 @@ class Transfer(OrgFact):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager()
-    view_capability = "person.view"
-    edit_capability = "person.edit"
+    view_capability = PERSON_VIEW
+    edit_capability = PERSON_EDIT
 
     class Meta:
         verbose_name = _("transfer")
@@ -350,3 +357,11 @@ class Transfer(OrgFact):
 
     def __str__(self):
         return f"{self.person}: {self.from_org} → {self.org}"
+
+
+def has_current_secretary(org_ref="pk"):
+    """Exists(): the organization (OuterRef `org_ref`) has a current 书记 — the one spelling of that rule, used by
+    the metric, the "no current secretary" filter and the home lists."""
+    return models.Exists(Position.objects.filter(
+        org=models.OuterRef(org_ref), title=choices.Title.SECRETARY, end_date__isnull=True,
+    ))

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.accounts.roles import Cap
 from dangjian.core import tabular
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate, sort_headers
@@ -26,6 +25,7 @@ from dangjian.core.views import capability_required, perform_action, require_cap
 
 from . import people_selectors as selectors
 from . import services
+from .capabilities import PERSON_EDIT, PERSON_REVEAL, PERSON_VIEW
 from .models import Org, Person, Position
 from .people_forms import (
     IdSearchForm,
@@ -53,7 +53,7 @@ def _params_without(params, *names):
 
 def _editable_person(request, pk):
     person = get_visible_or_404(Person.objects.visible_to(request.user).select_related("org"), pk=pk)
-    require_capability(request.user, Cap.PERSON_EDIT)
+    require_capability(request.user, PERSON_EDIT)
     return person
 
 
@@ -64,7 +64,7 @@ def _next_or(request, fallback):
     return fallback
 
 
-@capability_required(Cap.PERSON_VIEW)
+@capability_required(PERSON_VIEW)
 @require_http_methods(["GET", "POST"])
 def person_list(request):
     id_form = IdSearchForm(request.POST or None, prefix="idsearch")
@@ -87,11 +87,11 @@ def person_list(request):
         "sort": request.GET.get("sort", ""),
         "headers": sort_headers(request, SORT_COLUMNS),
         "keep_query": _params_without(request.GET, "page", "org").urlencode(),
-        "can_edit": request.user.has_capability(Cap.PERSON_EDIT),
+        "can_edit": request.user.has_capability(PERSON_EDIT),
     })
 
 
-@capability_required(Cap.PERSON_VIEW)
+@capability_required(PERSON_VIEW)
 @require_GET
 def person_export(request):
     filterset, queryset = selectors.filtered_people(request.user, request.GET)
@@ -114,8 +114,8 @@ def person_detail(request, pk):
         "age": selectors.age(person.birth_date),
         "positions": selectors.person_positions(person),
         "transfers": selectors.person_transfers(person),
-        "can_edit": request.user.has_capability(Cap.PERSON_EDIT),
-        "can_reveal": request.user.has_capability(Cap.PERSON_REVEAL),
+        "can_edit": request.user.has_capability(PERSON_EDIT),
+        "can_reveal": request.user.has_capability(PERSON_REVEAL),
         "today": timezone.localdate(),
     })
 
@@ -136,7 +136,7 @@ def person_reveal(request, pk, field):
 def person_create(request):
     org_id = request.GET.get("org")
     org = get_visible_or_404(Org.objects.visible_to(request.user), pk=org_id) if org_id else None
-    require_capability(request.user, Cap.PERSON_EDIT)
+    require_capability(request.user, PERSON_EDIT)
     if org is None:
         return render(request, "orgs/person_choose_org.html", {})
     form = PersonForm(request.POST or None)
@@ -220,7 +220,7 @@ def position_create(request):
     person_id, org_id = request.GET.get("person"), request.GET.get("org")
     person = get_visible_or_404(Person.objects.visible_to(request.user), pk=person_id) if person_id else None
     org = get_visible_or_404(Org.objects.visible_to(request.user), pk=org_id) if org_id else None
-    require_capability(request.user, Cap.PERSON_EDIT)
+    require_capability(request.user, PERSON_EDIT)
     form = PositionForm(request.POST or None, user=request.user, initial={"person": person, "org": org})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -249,7 +249,7 @@ def position_create(request):
 @require_POST
 def position_end(request, pk):
     position = get_visible_or_404(Position.objects.visible_to(request.user).select_related("person"), pk=pk)
-    require_capability(request.user, Cap.PERSON_EDIT)
+    require_capability(request.user, PERSON_EDIT)
     form = PositionEndForm(request.POST)
     if form.is_valid():
         end_date = form.cleaned_data["end_date"] or timezone.localdate()

@@ -10,6 +10,7 @@ from django.db.models import Count
 
 from dangjian.core.lists import sort_queryset
 
+from .capabilities import PERSON_VIEW
 from .choices import Status, Title
 from .filters import OrgFilter, org_search_q
 from .models import ANCESTRY_COLUMNS, Org, Person, Position
@@ -99,7 +100,7 @@ def current_secretaries(user, orgs):
 def annotate_rows(user, orgs):
     """Attach `member_count` and `secretary` to each organization of a page: two queries for the whole page."""
     orgs = list(orgs)
-    can_see_people = user.has_capability("person.view")
+    can_see_people = user.has_capability(PERSON_VIEW)
     counts = member_counts(orgs) if can_see_people else {}
     secretaries = current_secretaries(user, orgs) if can_see_people else {}
     for org in orgs:

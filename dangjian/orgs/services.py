@@ -1,6 +1,6 @@
 """Writes to the organization tree, people, positions and transfers.
 
-Each function validates, checks scope and role (objects outside the actor's editable scope raise Http404),
+Each function validates, checks scope and role (objects outside the actor's scope raise core.exceptions.NotInScope),
 writes, and records its audit entry in the same transaction.
 """
 
@@ -12,13 +12,12 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import audit
-from dangjian.core import summary as summary_table
+from dangjian.core import audit, metrics
 from dangjian.core.models import AuditEntry
 from dangjian.core.pinyin import pinyin_keys
 from dangjian.core.scoping import require, require_editable
 
-from . import summary
+from .capabilities import PERSON_EDIT, PERSON_REVEAL
 from .choices import Status, Title
 from .models import ANCESTRY_COLUMNS, Org, OrgFact, Person, Position, Transfer, path_segment
 
@@ -72,10 +71,10 @@ def org_create(*, actor, parent, **fields):
     org.path = f"~{timezone.now().timestamp()}"  # placeholder until the id is known
     _check_level(org.level, parent)
     org.full_clean(exclude=["path"])
-    org.save()
-    _set_tree_fields(org)
-    org.save(update_fields=["path", "depth", *[f"{c}_id" for c in ANCESTRY_COLUMNS.values()]])
-    summary_table.add(summary.org_counts(org, secretary=False))
+    with metrics.track(org):
+        org.save()
+        _set_tree_fields(org)
+        org.save(update_fields=["path", "depth", *[f"{c}_id" for c in ANCESTRY_COLUMNS.values()]])
     audit.record("org.create", actor=actor, obj=org, after=audit.snapshot(org))
     return org
 
@@ -85,8 +84,6 @@ def org_update(*, actor, org, **fields):
     require_editable(actor, org)
     org = Org.objects.select_for_update().get(pk=org.pk)
     before = audit.snapshot(org)
-    secretary = summary.has_secretary(org)
-    counted_before = summary.org_counts(org, secretary)
     new_level = fields.get("level", org.level)
     if new_level is not None and int(new_level) != org.level:
         if org.children.exists() or _has_facts(org):
@@ -100,8 +97,8 @@ def org_update(*, actor, org, **fields):
     org.pinyin, org.pinyin_initials = pinyin_keys(org.name or "")
     org.full_clean()
     _set_tree_fields(org)
-    org.save()
-    summary_table.add(summary_table.merge(summary.negate(counted_before), summary.org_counts(org, secretary)))
+    with metrics.track(org):
+        org.save()
     audit.record("org.update", actor=actor, obj=org, before=before, after=audit.snapshot(org))
     return org
 
@@ -133,20 +130,20 @@ def org_move(*, actor, org, new_parent):
     if new_parent.pk == org.parent_id:
         return org
     before = {"parent": org.parent_id, "path": org.path}
-    summary_table.add(summary.move(org, old_place=org, new_parent=new_parent))
     old_path = org.path
     new_path = new_parent.path + path_segment(org.pk)
     upper_columns = {
         f"{column}_id": getattr(new_parent, f"{column}_id")
         for level, column in ANCESTRY_COLUMNS.items() if level < org.level
     }
-    moved = Org.objects.filter(org.subtree_q()).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
-        depth=F("depth") + (new_parent.depth + 1 - org.depth),
-        **upper_columns,
-    )
-    facts = sum(model.objects.filter(org.ancestry_q()).update(**upper_columns) for model in _fact_models())
-    Org.objects.filter(pk=org.pk).update(parent=new_parent)
+    with metrics.track_subtree(org):
+        moved = Org.objects.filter(org.subtree_q()).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + (new_parent.depth + 1 - org.depth),
+            **upper_columns,
+        )
+        facts = sum(model.objects.filter(org.ancestry_q()).update(**upper_columns) for model in _fact_models())
+        Org.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
     audit.record(
         "org.move", actor=actor, obj=org, before=before,
@@ -165,9 +162,9 @@ def org_deactivate(*, actor, org):
         raise ValidationError(_("Deactivate or move its active sub-organizations first."))
     if Person.objects.filter(org=org, status__in=Status.CURRENT).exists():
         raise ValidationError(_("The organization still has members; transfer them first."))
-    summary_table.add(summary.negate(summary.org_counts(org, summary.has_secretary(org))))
-    org.is_active = False
-    org.save(update_fields=["is_active", "updated_at"])
+    with metrics.track(org):
+        org.is_active = False
+        org.save(update_fields=["is_active", "updated_at"])
     audit.record("org.deactivate", actor=actor, obj=org, before={"is_active": True}, after={"is_active": False})
     return org
 
@@ -178,11 +175,9 @@ def org_reactivate(*, actor, org):
     org = Org.objects.select_for_update().get(pk=org.pk)
     if org.parent and not org.parent.is_active:
         raise ValidationError(_("Reactivate the parent organization first."))
-    was_active = org.is_active
-    org.is_active = True
-    org.save(update_fields=["is_active", "updated_at"])
-    if not was_active:
-        summary_table.add(summary.org_counts(org, summary.has_secretary(org)))
+    with metrics.track(org):
+        org.is_active = True
+        org.save(update_fields=["is_active", "updated_at"])
     audit.record("org.reactivate", actor=actor, obj=org, before={"is_active": False}, after={"is_active": True})
     return org
 
@@ -202,12 +197,12 @@ def org_delete(*, actor, org):
               "deactivate it instead.")
         )
     before = audit.snapshot(org)
-    summary_table.add(summary.negate(summary.org_counts(org, secretary=False)))  # no history: no secretary
     audit.record("org.delete", actor=actor, obj=org, before=before)
-    # An org above branch level is its own ancestor at its level (e.g. village_id = its id): clear that
-    # self-reference first, or the PROTECT on the ancestry columns refuses the delete.
-    Org.objects.filter(pk=org.pk).update(**{f"{c}_id": None for c in ANCESTRY_COLUMNS.values()})
-    org.delete()
+    with metrics.track(org):
+        # An org above branch level is its own ancestor at its level (e.g. village_id = its id): clear that
+        # self-reference first, or the PROTECT on the ancestry columns refuses the delete.
+        Org.objects.filter(pk=org.pk).update(**{f"{c}_id": None for c in ANCESTRY_COLUMNS.values()})
+        org.delete()
 
 
 # --- people ----------------------------------------------------------------------------------------------
@@ -219,7 +214,7 @@ def _require_org_for_people(actor, org):
     Returns the org as it is now, locked until commit: its ancestry is copied onto the fact rows, so a stale
     object (or a move running at the same time) must not leave them pointing at the old ancestors."""
     require(Org.objects.visible_to(actor), org)
-    if not actor.has_capability("person.edit"):
+    if not actor.has_capability(PERSON_EDIT):
         raise PermissionDenied
     return Org.objects.select_for_update().get(pk=org.pk)
 
@@ -251,8 +246,8 @@ def person_create(*, actor, org, **fields):
     _set_person_pinyin(person)
     person.full_clean()
     _refuse_duplicate_id(person)
-    person.save()
-    summary_table.add(summary.person_counts(person))
+    with metrics.track(person):
+        person.save()
     audit.record("person.create", actor=actor, obj=person, after=audit.snapshot(person))
     return person
 
@@ -262,15 +257,14 @@ def person_update(*, actor, person, **fields):
     require_editable(actor, person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = audit.snapshot(person)
-    counted_before = summary.person_counts(person)
     for name in PERSON_FIELDS:
         if name in fields:
             setattr(person, name, fields[name])
     _set_person_pinyin(person)
     person.full_clean()
     _refuse_duplicate_id(person)
-    person.save()
-    summary_table.add(summary_table.merge(summary.negate(counted_before), summary.person_counts(person)))
+    with metrics.track(person):
+        person.save()
     audit.record("person.update", actor=actor, obj=person, before=before, after=audit.snapshot(person))
     return person
 
@@ -304,15 +298,10 @@ def person_transfer(*, actor, person, to_org, transferred_on, reason=""):
     transfer.full_clean()
     transfer.save()
     held = Position.objects.filter(person=person, org=from_org, end_date__isnull=True)
-    was_secretary = held.filter(title=Title.SECRETARY).exists()
-    ended = held.update(end_date=max(transferred_on, _latest_start(person, from_org)))
-    counted_before = summary.person_counts(person)
-    person.set_org(to_org)
-    person.save()
-    summary_table.add(summary_table.merge(
-        summary.negate(counted_before), summary.person_counts(person),
-        summary.secretary_change(from_org, +1) if was_secretary else {},
-    ))
+    with metrics.track(person, from_org):
+        ended = held.update(end_date=max(transferred_on, _latest_start(person, from_org)))
+        person.set_org(to_org)
+        person.save()
     audit.record(
         "person.transfer", actor=actor, obj=person,
         before={"org": from_org.pk}, after={"org": to_org.pk, "transfer": transfer.pk, "positions_ended": ended},
@@ -330,7 +319,7 @@ def person_reveal(*, actor, person, field):
     person = require(Person.objects.visible_to(actor), person)
     if field not in REVEALABLE:
         raise ValidationError({"field": _("This field cannot be revealed.")})
-    if not actor.has_capability("person.reveal"):
+    if not actor.has_capability(PERSON_REVEAL):
         audit.record("person.reveal", actor=actor, obj=person, after={"field": field},
                      outcome=AuditEntry.Outcome.DENIED)
         raise PermissionDenied(_("Your role may not see full ID or phone numbers."))
@@ -368,9 +357,8 @@ def position_appoint(*, actor, person, org, title, start_date, note=""):
     position = Position(person=person, title=title, start_date=start_date, note=note)
     position.set_org(org)
     position.full_clean()
-    position.save()
-    if title == Title.SECRETARY:
-        summary_table.add(summary.secretary_change(org, -1))
+    with metrics.track(org):
+        position.save()
     audit.record("position.appoint", actor=actor, obj=position, after=audit.snapshot(position))
     return position
 
@@ -385,10 +373,9 @@ def position_end(*, actor, position, end_date):
         raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
     if end_date > timezone.localdate():
         raise ValidationError({"end_date": _("The end date cannot be in the future.")})
-    position.end_date = end_date
-    position.save(update_fields=["end_date"])
-    if position.title == Title.SECRETARY:
-        summary_table.add(summary.secretary_change(position.org, +1))
+    with metrics.track(position.org):
+        position.end_date = end_date
+        position.save(update_fields=["end_date"])
     audit.record("position.end", actor=actor, obj=position, before={"end_date": None},
                  after={"end_date": end_date.isoformat()})
     return position

@@ -20,6 +20,7 @@ from dangjian.core.scoping import get_visible_or_404
 from dangjian.core.views import capability_required, perform_action, require_capability
 
 from . import selectors, services
+from .capabilities import PERSON_EDIT, PERSON_VIEW
 from .forms import OrgForm, OrgMoveForm, org_filter_form
 from .models import Org
 
@@ -129,9 +130,9 @@ def org_detail(request, pk):
         "team": selectors.team(user, org),
         "children": children,
         "children_total": org.children.count() if len(children) >= PAGE_SIZE else len(children),
-        "member_count": selectors.current_members(org).count() if user.has_capability("person.view") else None,
+        "member_count": selectors.current_members(org).count() if user.has_capability(PERSON_VIEW) else None,
         "can_edit": user.has_capability(Org.edit_capability),
-        "can_edit_people": user.has_capability("person.edit"),
+        "can_edit_people": user.has_capability(PERSON_EDIT),
         "is_own_org": org.pk == user.org_id,
     }
     return render(request, "orgs/org_detail.html", context)

@@ -10,14 +10,14 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 
+from dangjian.accounts.capabilities import AUDIT_VIEW
 from dangjian.accounts.models import User
-from dangjian.accounts.roles import Cap
 from dangjian.core.forms import FilterForm, add_service_errors
 from dangjian.core.lists import sort_headers, sort_queryset
 from dangjian.core.views import capability_required
 
 
-@capability_required(Cap.AUDIT_VIEW)
+@capability_required(AUDIT_VIEW)
 def _audit_page(request):
     return HttpResponse("ok")
 

@@ -1,4 +1,5 @@
-"""The home page: real figures of the user's organization, computed in a constant number of queries."""
+"""The home page: the cards the apps declare (core.workbench) with real figures of the user's organization, each
+leading to the list that counts it, computed in a constant number of queries; and /api/v1/home/."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.conftest import make_org, make_person
-from dangjian.dashboard import selectors
+from dangjian.core import workbench
 from dangjian.orgs import services
 from dangjian.orgs.choices import Title
 from dangjian.orgs.models import Level, Org
@@ -29,8 +30,15 @@ def set_term(org, actor, days):
     services.org_update(actor=actor, org=org, term_start=end - datetime.timedelta(days=5 * 365), term_end=end)
 
 
-def test_figures_of_a_county(tree, users):
-    admin = users["xuanen_admin"]
+def figures(user):
+    return {card.key: {f.key: f.value for f in data.figures} for card, data in workbench.cards(user)}
+
+
+def listed(user, key):
+    return next(data for card, data in workbench.cards(user) if card.key == key)
+
+
+def county_with_facts(tree, admin):
     make_person(tree["wujiatai"])
     make_person(tree["wujiatai_b1"], category="probationary", full_member_on=None)
     make_person(tree["wujiatai_b1"], status="mobile")  # still a member
@@ -43,29 +51,51 @@ def test_figures_of_a_county(tree, users):
     set_term(tree["wanzhai"], admin, 400)  # not yet
     services.org_deactivate(actor=admin, org=tree["xiaohe"])  # inactive: left out everywhere
 
-    figures = selectors.home_figures(admin)
 
-    assert [(r["level"], r["count"]) for r in figures["by_level"]] == [
-        (Level.TOWNSHIP, 1), (Level.VILLAGE, 1), (Level.BRANCH, 1)]
-    assert figures["sub_total"] == 3
-    members = {r["category"]: r["count"] for r in figures["members"]["by_category"]}
+def test_figures_of_a_county(tree, users):
+    admin = users["xuanen_admin"]
+    county_with_facts(tree, admin)
+
+    got = figures(admin)
+
+    assert got["orgs.suborgs"] == {"total": 3, "level.4": 1, "level.5": 1, "level.6": 1}
     # two members, one mobile member, and the two secretaries; not the deceased, not the other county
-    assert members == {"full": 4, "probationary": 1} and figures["members"]["total"] == 5
+    assert got["orgs.members"] == {"total": 5, "full": 4, "probationary": 1}
     # Without a secretary: the county itself and the branch (万寨乡 and 伍家台村 have one).
-    assert figures["no_secretary"]["count"] == 2
-    assert [o.name for o in figures["no_secretary"]["orgs"]] == ["中共宣恩县委", "伍家台村第一党支部"]
-    assert (figures["term"]["ended"], figures["term"]["ending"], figures["term"]["count"]) == (1, 1, 2)
-    assert [o.name for o in figures["term"]["orgs"]] == ["中共伍家台村支部委员会", "伍家台村第一党支部"]
+    assert got["orgs.secretaries"] == {"no_secretary": 2}
+    assert [i.label for i in listed(admin, "orgs.secretaries").items] == ["中共宣恩县委", "伍家台村第一党支部"]
+    assert got["orgs.terms"] == {"due": 2, "ended": 1, "ending": 1}
+    todos = workbench.user_todos(admin)
+    assert [t["label"] for t in todos] == ["需换届：中共伍家台村支部委员会", "需换届：伍家台村第一党支部"]
 
 
 def test_figures_of_a_branch_and_of_a_role_without_people(tree, users):
     from dangjian.conftest import make_user
 
     branch_user = make_user(tree["wujiatai_b1"], "secretary", "b1")
-    figures = selectors.home_figures(branch_user)
-    assert figures["by_level"] == [] and figures["sub_total"] == 0
-    assert figures["no_secretary"]["count"] == 1  # itself
-    assert selectors.home_figures(users["sysadmin"])["members"] is None
+    got = figures(branch_user)
+    assert got["orgs.suborgs"] == {"total": 0}
+    assert got["orgs.secretaries"] == {"no_secretary": 1}  # itself
+    assert "orgs.members" not in figures(users["sysadmin"])
+
+
+@pytest.mark.parametrize("username", ["xuanen_admin", "zhou_admin", "wanzhai", "wujiatai", "leader"])
+def test_every_figure_leads_to_a_list_that_counts_it(tree, users, username):
+    """The acceptance rule of the home page: each figure's API list, asked by the same user, has `count` equal
+    to the figure (and the page link carries the same filters)."""
+    from rest_framework.test import APIClient
+
+    county_with_facts(tree, users["xuanen_admin"])
+    user = users[username]
+    api = APIClient()
+    api.force_authenticate(user)
+    body = api.get(reverse("api-home")).json()
+    assert body["cards"], username
+    for card in body["cards"]:
+        for figure in card["figures"]:
+            response = api.get(figure["url"])
+            assert response.status_code == 200, figure
+            assert response.json()["count"] == figure["value"], (card["key"], figure)
 
 
 def test_home_page_for_an_organization_department(client, tree, users):
@@ -78,15 +108,15 @@ def test_home_page_for_an_organization_department(client, tree, users):
     assert "下级组织" in page and "乡镇党委" in page and "正式党员" in page and "预备党员" in page
     assert "未配备书记" in page and "换届提醒" in page and "即将届满" in page
     assert reverse("orgs:detail", args=[tree["wujiatai"].pk]) in page
-    assert 'data-figure="sub-total">4<' in page  # 2 townships, 1 village, 1 branch
-    assert 'data-figure="members-total"' in page
+    assert 'data-figure="orgs.suborgs.total">4<' in page  # 2 townships, 1 village, 1 branch
+    assert 'data-figure="orgs.members.total"' in page
 
 
 def test_home_page_of_a_township_does_not_count_other_townships(client, tree, users):
     make_person(tree["yunlong"])
     client.force_login(users["wanzhai"])
     page = client.get(reverse("home")).content.decode()
-    assert 'data-figure="sub-total">2<' in page
+    assert 'data-figure="orgs.suborgs.total">2<' in page
     assert "中共信陵镇委员会" not in page and "中共云龙河村支部委员会" not in page
 
 
@@ -133,5 +163,7 @@ def test_home_query_count_does_not_grow_with_the_tree(client, tree, users):
     few = home_queries(client)
     grow(tree, admin, 45)
     assert home_queries(client) == few
-    figures = selectors.home_figures(admin)
-    assert len(figures["no_secretary"]["orgs"]) == 10 and figures["no_secretary"]["more"] > 0
+    lacking = listed(admin, "orgs.secretaries")
+    assert len(lacking.items) == 10 and lacking.more > 0
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{lacking.more_url}" data-more="orgs.secretaries"' in page.replace("&amp;", "&")

@@ -1,0 +1,44 @@
+"""/api/v1/home/: the home page's figures for the caller, each with the API list whose `count` equals it."""
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dangjian.core import workbench
+
+FigureSerializer = inline_serializer("HomeFigure", {
+    "key": serializers.CharField(),
+    "label": serializers.CharField(),
+    "value": serializers.IntegerField(),
+    "url": serializers.CharField(help_text="API list whose `count` equals `value` for the caller."),
+})
+HomeSerializer = inline_serializer("Home", {
+    "cards": inline_serializer("HomeCard", {
+        "key": serializers.CharField(),
+        "label": serializers.CharField(),
+        "figures": FigureSerializer.__class__(many=True),
+    }, many=True),
+    "todos": inline_serializer("HomeTodo", {
+        "label": serializers.CharField(),
+        "url": serializers.CharField(),
+        "due": serializers.DateField(allow_null=True),
+    }, many=True),
+})
+
+
+@extend_schema(tags=["home"])
+class HomeView(APIView):
+    @extend_schema(responses=HomeSerializer)
+    def get(self, request):
+        cards = [
+            {"key": card.key, "label": str(card.label), "figures": [f.as_api() for f in data.figures]}
+            for card, data in workbench.cards(request.user)
+        ]
+        todos = [{"label": str(t["label"]), "url": t["url"], "due": t.get("due")}
+                 for t in workbench.user_todos(request.user)]
+        return Response({"cards": cards, "todos": todos})
+
+
+api_urlpatterns = [path("home/", HomeView.as_view(), name="api-home")]
