@@ -3,7 +3,7 @@
 Never imported: it only keeps these msgids in the project catalogue (dangjian/locale, which `make messages`
 fills from the project-level files), where a translation wins over Django's and DRF's own. The Chinese reads
 "不能超过 50 个字" instead of Django's "确保该变量包含不超过 50 字符 (目前字符数 60)。". The msgids must stay
-exactly Django's and DRF's (core/tests/test_wording.py checks that they still exist there).
+exactly Django's and DRF's (core/tests/test_polish.py fails when they change).
 """
 
 from django.utils.translation import gettext_lazy as _

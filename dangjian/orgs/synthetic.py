@@ -8,8 +8,8 @@ from dangjian.core.validators import id_check_digit
 SURNAMES = "向田谭覃彭冉黄张王李刘陈杨赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪任姜范方石姚廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"  # noqa: E501
 # Characters of given names, by the gender recorded: a demo 秀英 is a woman, a demo 建军 a man. A few (华, 文, 平,
 # 云, 春, 林) serve both, as they do in life.
-MALE_GIVEN = "明华国平建军文勇志强春林杰涛斌波超刚海峰云兵德成荣福贵祥松柏山川江河永长生新光辉亮洪宇浩然俊伟"  # noqa: E501
-FEMALE_GIVEN = "华平文春林云秀英兰芳玉红霞丽敏静燕琴艳凤桂菊梅珍翠娟婷佳欣萍莉娜雪慧"  # noqa: E501
+MALE_GIVEN = "明华国平建军文勇志强春林杰涛斌波超刚海峰云兵德成荣福贵祥松柏山川江河永长生新光辉亮洪宇浩然俊伟"
+FEMALE_GIVEN = "华平文春林云秀英兰芳玉红霞丽敏静燕琴艳凤桂菊梅珍翠娟婷佳欣萍莉娜雪慧"
 
 
 def id_number(birth: datetime.date, male: bool, region: str = "422801", rng=random) -> str:
