@@ -83,7 +83,7 @@ def person_data(rng=None, **overrides):
                                                          rng.randrange(1, 29))
     joined = birth.replace(year=birth.year + 25)
     data = {
-        "name": synthetic.name(rng), "gender": "M" if male else "F", "ethnicity": "15", "birth_date": birth,
+        "name": synthetic.name(rng, male=male), "gender": "M" if male else "F", "ethnicity": "15", "birth_date": birth,
         "id_number": synthetic.id_number(birth, male, rng=rng), "phone": synthetic.mobile(rng),
         "education": "high_school", "category": "full", "joined_on": joined,
         "full_member_on": joined.replace(year=joined.year + 1), "status": "normal",

@@ -192,6 +192,12 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "dangjian" / "locale"]
+# One date format on every page: 2026-12-01, 2026-12-01 13:15. The formats modules (dangjian/formats/<lang>/)
+# win over Django's locale formats, which would win over the settings below (kept for a language without one).
+FORMAT_MODULE_PATH = ["dangjian.formats"]
+DATE_FORMAT = SHORT_DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+TIME_FORMAT = "H:i"
 
 # --- Static files (npm packages are served by the application itself) --------------------------------------
 STATIC_URL = "/static/"

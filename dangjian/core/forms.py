@@ -2,17 +2,24 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
 from django_filters.constants import EMPTY_VALUES
 
 
 class StyledFormMixin:
-    """Give every widget its Tabler/Bootstrap class, so templates render fields with one include."""
+    """Give every widget its Tabler/Bootstrap class, so templates render fields with one include, and every
+    drop-down the empty choice "Please select" (Django's is "---------"; a filter form says "All" instead)."""
+
+    #: The label of a drop-down's empty choice; None leaves the field's own (FilterForm sets its own).
+    empty_choice_label = _("Please select")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if self.empty_choice_label is not None:
+                _label_empty_choice(field, self.empty_choice_label)
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
                 css = "form-check-input"
@@ -25,12 +32,33 @@ class StyledFormMixin:
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
 
+    def __getitem__(self, name):
+        # Again when a field is rendered: a form may set a field's choices after __init__.
+        if self.empty_choice_label is not None and name in self.fields:
+            _label_empty_choice(self.fields[name], self.empty_choice_label)
+        return super().__getitem__(name)
+
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+def _label_empty_choice(field, label):
+    """Replace Django's "---------" (a model choice's empty_label, a blank choice of a model field with
+    choices) by `label`; an empty choice with a label of its own ("All roles") is kept."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == BLANK_CHOICE_DASH[0][1]:
+            field.empty_label = label
+        return
+    if not isinstance(field, forms.ChoiceField):
+        return
+    choices = list(field.choices)
+    if any(value == "" and text == BLANK_CHOICE_DASH[0][1] for value, text in choices):
+        field.choices = [(value, label if value == "" and text == BLANK_CHOICE_DASH[0][1] else text)
+                         for value, text in choices]
 
 
 class DateInput(forms.DateInput):
@@ -43,6 +71,8 @@ class DateInput(forms.DateInput):
 class FilterForm(StyledFormMixin, forms.Form):
     """The form class of every FilterSet (`Meta.form`): Tabler classes, and "All" as the empty choice of every
     drop-down that has none of its own (django-filter's default is "---------")."""
+
+    empty_choice_label = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

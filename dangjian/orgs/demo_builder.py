@@ -253,7 +253,8 @@ class PrefectureBuilder:
         if (status == "deceased" and age < 65) or (status == "mobile" and kind == "organ"):
             status = "normal"
         person = Person(
-            id=self.next_person_id, name=synthetic.name(rng), gender="M" if male else "F", ethnicity=ethnicity,
+            id=self.next_person_id, name=synthetic.name(rng, male=male), gender="M" if male else "F",
+            ethnicity=ethnicity,
             birth_date=birth, id_number=id_number, phone=synthetic.mobile(rng), education=education,
             category="probationary" if probationary else "full", joined_on=joined, full_member_on=full,
             status=status,

@@ -82,6 +82,16 @@ class Ancestry(models.Model):
             setattr(self, f"{column}_id", getattr(org, f"{column}_id"))
 
 
+def short_name(name):
+    """An organization's name without 中共 in front and 委员会/党委 at the end: 中共万寨乡委员会 → 万寨乡."""
+    short = name.removeprefix("中共")
+    for suffix in ("工作委员会", "委员会", "党委"):
+        if short.endswith(suffix) and len(short) > len(suffix):
+            short = short.removesuffix(suffix)
+            break
+    return short or name
+
+
 class Org(Ancestry):
     class Kind(models.TextChoices):
         COMMITTEE = "committee", _("Party committee")
@@ -149,6 +159,16 @@ class Org(Ancestry):
         has no readable message)."""
         if self.term_start and self.term_end and self.term_end <= self.term_start:
             raise ValidationError({"term_end": _("The term must end after it starts.")})
+
+    @property
+    def display_name(self):
+        """The name with its parent's short name in front for a village or a branch ("万寨乡 · 伍家台村党总支"):
+        village names repeat across townships. 中共 is left out; the name stays alone when it already starts
+        with the parent's ("万寨乡机关党支部"). Reads the parent (one query unless loaded)."""
+        if self.level < Level.VILLAGE or self.parent_id is None:
+            return self.name
+        parent, name = short_name(self.parent.name), self.name.removeprefix("中共") or self.name
+        return self.name if name.startswith(parent) else f"{parent} · {name}"
 
     # --- tree ---------------------------------------------------------------------------------------
     def subtree_q(self, prefix=""):

@@ -1,0 +1,1 @@
+from dangjian.formats.common import *  # noqa: F403
