@@ -48,12 +48,14 @@ def tree(db):
     return t
 
 
-def make_user(org, role, username=None, **extra):
-    user = User(username=username or f"{role}-{org.code}", name=extra.pop("name", "测试用户"), org=org, role=role,
-                must_change_password=extra.pop("must_change_password", False), **extra)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+def make_user(org, role, username=None, name="测试用户", person=None, must_change_password=False):
+    """An account created through the service, as the system (the installation step) creates one."""
+    from dangjian.accounts import services as account_services
+
+    return account_services.user_create(
+        actor=None, username=username or f"{role}-{org.code}".lower(), name=name, org=org, role=role,
+        password=PASSWORD, person=person, must_change_password=must_change_password,
+    )
 
 
 @pytest.fixture
@@ -96,21 +98,9 @@ _person_seq = iter(range(1, 10**6))
 
 
 def make_person(org, actor=None, **overrides):
-    """A person created through the service (as the org's county administrator when no actor is given)."""
-    from dangjian.orgs.models import Person
-
+    """A person created through the service (as the system itself when no actor is given)."""
     rng = random.Random(next(_person_seq))
     data = person_data(rng, **overrides)
-    if actor is None:  # straight into the table, keeping the summary figures in step as the services do
-        from dangjian.core import metrics
-
-        person = Person(**data)
-        person.set_org(org)
-        services._set_person_pinyin(person)
-        person.full_clean()
-        with metrics.track(person):
-            person.save()
-        return person
     return services.person_create(actor=actor, org=org, **data)
 
 

@@ -212,10 +212,12 @@ def _require_org_for_people(actor, org):
     """An org the actor may file people under: visible to them, and their role edits member records.
 
     Returns the org as it is now, locked until commit: its ancestry is copied onto the fact rows, so a stale
-    object (or a move running at the same time) must not leave them pointing at the old ancestors."""
-    require(Org.objects.visible_to(actor), org)
-    if not actor.has_capability(PERSON_EDIT):
-        raise PermissionDenied
+    object (or a move running at the same time) must not leave them pointing at the old ancestors.
+    `actor=None` is the system itself (installation, imports, fixtures)."""
+    if actor is not None:
+        require(Org.objects.visible_to(actor), org)
+        if not actor.has_capability(PERSON_EDIT):
+            raise PermissionDenied
     return Org.objects.select_for_update().get(pk=org.pk)
 
 

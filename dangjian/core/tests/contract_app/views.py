@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.shortcuts import render
 
 from dangjian.core.views import capability_required
 
@@ -11,4 +11,4 @@ def sample_list(request):
     rows = Sample.objects.visible_to(request.user)
     if request.GET.get("done") == "true":
         rows = rows.filter(done_on__isnull=False)
-    return HttpResponse("\n".join(s.title for s in rows), content_type="text/plain; charset=utf-8")
+    return render(request, "contract_app/sample_list.html", {"samples": rows})
