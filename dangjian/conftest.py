@@ -6,7 +6,6 @@ import random
 
 import pytest
 
-from dangjian.accounts.models import User
 from dangjian.core.permissions import Role
 from dangjian.orgs import services, synthetic
 from dangjian.orgs.models import Level, Org

@@ -5,8 +5,8 @@ DANGJIAN_ENV=production and must then provide every secret explicitly.
 """
 
 import os
-import sys
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 

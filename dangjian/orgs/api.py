@@ -114,7 +114,8 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = [
             "id", "name", "gender", "gender_display", "ethnicity", "ethnicity_display", "birth_date", "id_number",
             "phone", "education", "education_display", "category", "category_display", "joined_on",
-            "full_member_on", "status", "status_display", "org", "created_at", "updated_at",
+            "full_member_on", "probation_extended_months", "status", "status_display", "org", "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -145,15 +146,22 @@ class PersonDetailSerializer(PersonSerializer):
 
 
 _CLEAR_HELP = _("The clear value; left empty or sent back masked on an update, the recorded number is kept.")
+_DERIVED_HELP = _("Read from the ID number, which carries it: leave it out (a value that differs is refused). "
+                  "Needed only for a record without an ID number.")
 
 
 class PersonUpdateSerializer(ServiceInputSerializer):
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=18, help_text=_CLEAR_HELP)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=11, help_text=_CLEAR_HELP)
+    clear_phone = serializers.BooleanField(
+        required=False, default=False, write_only=True,
+        help_text=_("true removes the recorded phone number (an empty phone keeps it)."),
+    )
 
     class Meta:
         model = Person
-        fields = list(services.PERSON_FIELDS)
+        fields = [*services.PERSON_FIELDS, "clear_phone"]
+        extra_kwargs = {name: {"required": False, "help_text": _DERIVED_HELP} for name in services.DERIVED_FIELDS}
 
 
 class PersonCreateSerializer(PersonUpdateSerializer):
@@ -161,9 +169,11 @@ class PersonCreateSerializer(PersonUpdateSerializer):
     id_number = serializers.CharField(max_length=18, help_text=_("The clear value; responses show it masked."))
     phone = serializers.CharField(required=False, allow_blank=True, max_length=11,
                                   help_text=_("The clear value; responses show it masked."))
+    clear_phone = None  # nothing to remove yet
 
     class Meta(PersonUpdateSerializer.Meta):
         fields = ["org", *services.PERSON_FIELDS]
+        extra_kwargs = PersonUpdateSerializer.Meta.extra_kwargs
 
 
 class RevealSerializer(serializers.Serializer):
@@ -192,7 +202,8 @@ class PositionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Position
-        fields = ["id", "person", "org", "title", "title_display", "start_date", "end_date", "is_current", "note"]
+        fields = ["id", "person", "org", "title", "title_display", "start_date", "end_date", "end_reason",
+                  "is_current", "note"]
         read_only_fields = fields
 
 
@@ -206,6 +217,7 @@ class PositionCreateSerializer(serializers.Serializer):
 
 class PositionEndSerializer(serializers.Serializer):
     end_date = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
 # --- views -----------------------------------------------------------------------------------------------
@@ -295,7 +307,6 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIV
     filterset_class = PersonFilter
     filter_backends = [UserFilterBackend]
     write_capability = Person.edit_capability
-    MASKED = ("id_number", "phone")
 
     def base_queryset(self):
         queryset = Person.objects.select_related("org")
@@ -319,13 +330,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIV
     def update(self, request, pk=None, partial=False):
         person = self.get_object()
         self.require_write()
+        # Empty or masked ID/phone keep the recorded number, clear_phone removes the phone: the service's rule.
         data = dict(self.input(PersonUpdateSerializer, instance=person, partial=partial))
-        for name in self.MASKED:
-            # Like the edit page: empty keeps the recorded number; so does the masked value a GET returned.
-            value = (data.get(name) or "").strip()
-            field = Person._meta.get_field(name)
-            if name in data and (not value or value == field.masked(getattr(person, name))):
-                del data[name]
         person = services.person_update(actor=request.user, person=person, **data)
         return self.output(person, serializer_class=PersonSerializer)
 
@@ -382,8 +388,9 @@ class PositionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAP
     def end(self, request, pk=None):
         position = self.get_object()
         self.require_write()
-        end_date = self.input(PositionEndSerializer)["end_date"]
-        return self.output(services.position_end(actor=request.user, position=position, end_date=end_date))
+        data = self.input(PositionEndSerializer)
+        return self.output(services.position_end(actor=request.user, position=position, end_date=data["end_date"],
+                                                 reason=data["reason"]))
 
 
 def register(router):

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.core import audit, metrics
-from dangjian.core.pinyin import pinyin_keys
+from dangjian.core.pinyin import org_name_keys, person_name_keys
 
 from . import demo_data as data
 from . import synthetic
@@ -39,8 +39,9 @@ KEEP_MODELS = {"core.auditentry", "core.audithead", "contenttypes.contenttype", 
 
 
 @functools.cache
-def _pinyin(name):
-    return pinyin_keys(name)
+def _pinyin(name, keys=org_name_keys):
+    found = keys(name)
+    return found.full, found.initials, found.alt
 
 
 def _weighted(rng, weights):
@@ -73,7 +74,7 @@ class PrefectureBuilder:
             division_code=division_code,
         )
         self.next_org_id += 1
-        org.pinyin, org.pinyin_initials = _pinyin(name)
+        org.pinyin, org.pinyin_initials, org.pinyin_alt = _pinyin(name)
         org.term_start, org.term_end = self.term_dates(term_years, term)
         _set_tree_fields(org)
         org.full_clean(exclude=["parent", *data_ancestry()], validate_unique=False, validate_constraints=False)
@@ -261,7 +262,7 @@ class PrefectureBuilder:
         )
         self.next_person_id += 1
         person.set_org(org)
-        person.pinyin, person.pinyin_initials = _pinyin(person.name)
+        person.pinyin, person.pinyin_initials, person.pinyin_alt = _pinyin(person.name, person_name_keys)
         person.full_clean(exclude=["org", *data_ancestry()], validate_unique=False, validate_constraints=False)
         self.people.append(person)
         return person

@@ -2,7 +2,7 @@
 
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,31 +15,51 @@ from .models import Level, Org, Person, Position, has_current_secretary
 ALL_STATUSES = "all"
 
 
+def _ascii_key(value):
+    """The typed text as a pinyin key (lower-case ASCII letters and digits), or None for anything else."""
+    return value.lower() if value.isascii() and value.isalnum() else None
+
+
+def _pinyin_q(low):
+    """The usual reading's keys start with the text (indexed prefix), or any other key does (see core.pinyin)."""
+    return Q(pinyin_initials__startswith=low) | Q(pinyin__startswith=low) | Q(pinyin_alt__contains=" " + low)
+
+
 def name_q(value):
-    """Name contains the text, or pinyin/initials start with it (lower-case ASCII: `zhm` finds 张华明)."""
+    """Name contains the text, or one of its pinyin keys starts with it (lower-case ASCII: `zhm` finds 张华明,
+    `zeng` finds 曾 read as a surname, `ceng` finds it too)."""
     value = value.strip()
     if not value:
         return Q()
     q = Q(name__contains=value)
-    if value.isascii() and value.isalnum():
-        low = value.lower()
-        q |= Q(pinyin_initials__startswith=low) | Q(pinyin__startswith=low)
+    low = _ascii_key(value)
+    if low:
+        q |= _pinyin_q(low)
     return q
 
 
 def org_search_q(value):
     """An organization by name, pinyin, initials or exact code — the one search of the tree, lists and pickers.
 
-    Nearly every name starts with 中共 (zg), so ASCII input also matches the initials after that prefix:
-    `bdx` finds 巴东县 and 中共巴东县委 alike.
+    The pinyin keys of an organization include those of its core name, without the 中共 prefix and the
+    委员会/支部委员会/党委/党总支/党支部 suffix: `bdx` finds 中共巴东县委, `wujiatai` 中共伍家台村支部委员会.
     """
     value = value.strip()
     if not value:
         return Q(pk__in=[])
-    q = name_q(value) | Q(code=value)
-    if value.isascii() and value.isalnum():
-        q |= Q(name__startswith="中共", pinyin_initials__startswith="zg" + value.lower())
-    return q
+    return name_q(value) | Q(code=value)
+
+
+def search_rank(value, *, code=False):
+    """Relevance of a match for ORDER BY: 0 exact name (or code), 1 name starts with the text, 2 a pinyin key
+    starts with it, 3 the name merely contains it. Callers add their own tie-break (tree order, name)."""
+    value = value.strip()
+    exact = Q(name=value) | Q(code=value) if code else Q(name=value)
+    whens = [When(exact, then=Value(0)), When(name__startswith=value, then=Value(1))]
+    low = _ascii_key(value)
+    if low:
+        whens.append(When(_pinyin_q(low), then=Value(2)))
+    return Case(*whens, default=Value(3), output_field=IntegerField())
 
 
 class OrgFilter(django_filters.FilterSet):

@@ -16,16 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.crypto import EncryptedCharField
 from dangjian.core.scoping import ScopedManager
-from dangjian.core.validators import (
-    id_birth_date,
-    id_gender,
-    normalize_id_number,
-    validate_id_number,
-    validate_mobile,
-)
+from dangjian.core.validators import normalize_id_number, validate_mobile
 
 from . import choices
 from .capabilities import ORG_EDIT, ORG_VIEW, PERSON_EDIT, PERSON_VIEW
+from .idcard import id_facts, validate_member_id_number
 
 SEGMENT = 8  # digits per path segment: ids up to 99,999,999
 
@@ -126,6 +121,8 @@ class Org(Ancestry):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     pinyin = models.CharField(max_length=200, blank=True, editable=False)
     pinyin_initials = models.CharField(max_length=60, blank=True, editable=False, db_index=True)
+    # Other keys it may be typed as (core name without 中共/委员会, other readings): core.pinyin.
+    pinyin_alt = models.CharField(max_length=500, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -219,6 +216,10 @@ class OrgFact(Ancestry):
         self.copy_ancestry(org)
 
 
+PROBATION_EXTENSIONS = [(0, _("Not extended")), (6, _("6 months")), (12, _("12 months"))]
+MAX_AGE = 120
+
+
 class Person(OrgFact):
     """A party member or cadre, following the national member record."""
 
@@ -227,7 +228,7 @@ class Person(OrgFact):
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=choices.ETHNICITIES, default="01")
     birth_date = models.DateField(_("birth date"))
     id_number = EncryptedCharField(
-        _("ID number"), index_field="id_number_index", mask="id_number", validators=[validate_id_number]
+        _("ID number"), index_field="id_number_index", mask="id_number", validators=[validate_member_id_number]
     )
     id_number_index = models.CharField(max_length=64, blank=True, editable=False)
     phone = EncryptedCharField(
@@ -238,11 +239,16 @@ class Person(OrgFact):
     category = models.CharField(_("category"), max_length=16, choices=choices.Category.choices)
     joined_on = models.DateField(_("date joined the party"))
     full_member_on = models.DateField(_("date of full membership"), null=True, blank=True)
+    probation_extended_months = models.PositiveSmallIntegerField(
+        _("probation extended by"), choices=PROBATION_EXTENSIONS, default=0,
+        help_text=_("Only if the one-year probation was extended (by 6 or 12 months)."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=choices.Status.choices, default=choices.Status.NORMAL
     )
     pinyin = models.CharField(max_length=200, blank=True, editable=False)
     pinyin_initials = models.CharField(max_length=60, blank=True, editable=False)
+    pinyin_alt = models.CharField(max_length=500, blank=True, editable=False)  # other readings: core.pinyin
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -277,11 +283,15 @@ class Person(OrgFact):
         today = timezone.localdate()
         if self.birth_date and self.birth_date > today:
             errors["birth_date"] = _("The birth date cannot be in the future.")
-        if self.id_number and self.birth_date and len(self.id_number) == 18:
-            if id_birth_date(self.id_number) not in (None, self.birth_date):
-                errors["birth_date"] = _("The birth date does not match the ID number.")
-            if self.gender and self.id_number[16].isdigit() and id_gender(self.id_number) != self.gender:
-                errors["gender"] = _("The gender does not match the ID number.")
+        facts = id_facts(self.id_number) if self.id_number else None
+        if facts and self.birth_date and facts[0] != self.birth_date:
+            errors["birth_date"] = _("The birth date does not match the ID number.")
+        if facts and self.gender and facts[1] != self.gender:
+            errors["gender"] = _("The gender does not match the ID number.")
+        if (self.birth_date and self.status in choices.Status.CURRENT
+                and self.birth_date <= _add_years(today, -(MAX_AGE + 1))):
+            errors.setdefault("birth_date", _("A current member cannot be older than %(max)d years; please check "
+                                              "the birth date.") % {"max": MAX_AGE})
         if self.joined_on:
             if self.joined_on > today:
                 errors["joined_on"] = _("The date joined cannot be in the future.")
@@ -293,8 +303,17 @@ class Person(OrgFact):
             errors["full_member_on"] = _("A probationary member has no date of full membership yet.")
         if self.category == choices.Category.FULL and not self.full_member_on:
             errors["full_member_on"] = _("Enter the date this member became a full member.")
-        if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
-            errors["full_member_on"] = _("Full membership cannot come before joining the party.")
+        if self.full_member_on and self.joined_on:
+            earliest = self.earliest_full_membership()
+            if self.full_member_on < earliest:
+                if self.probation_extended_months:
+                    message = _("With the probation extended by %(months)d months, full membership comes on "
+                                "%(date)s at the earliest (one year and the extension after joining).")
+                else:
+                    message = _("The probation lasts one year: full membership comes on %(date)s at the "
+                                "earliest.")
+                errors["full_member_on"] = message % {"date": earliest.isoformat(),
+                                                      "months": self.probation_extended_months or 0}
         if self.full_member_on and self.full_member_on > today:
             errors["full_member_on"] = _("The date of full membership cannot be in the future.")
         if errors:
@@ -303,6 +322,21 @@ class Person(OrgFact):
     @property
     def is_current_member(self):
         return self.status in choices.Status.CURRENT
+
+    def earliest_full_membership(self):
+        """预备期一年 (+ 延长预备期): joined + 12 months + the recorded extension."""
+        return _add_months(self.joined_on, 12 + (self.probation_extended_months or 0))
+
+
+def _add_months(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
 
 
 def _add_years(day, years):
@@ -319,6 +353,7 @@ class Position(OrgFact):
     title = models.CharField(_("position"), max_length=24, choices=choices.Title.choices)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for leaving the post"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

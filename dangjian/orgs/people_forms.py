@@ -9,12 +9,16 @@ from dangjian.core.validators import normalize_id_number, validate_id_number
 
 from . import choices
 from .models import Org, Person
-from .services import PERSON_FIELDS
+from .services import DERIVED_FIELDS, PERSON_FIELDS
 
 
 class PersonForm(StyledFormMixin, forms.ModelForm):
-    """The member record. On edit, the ID and phone fields start empty (their clear value is never sent to the
-    browser); left empty, the stored value is kept."""
+    """The member record. Birth date and gender are read from the ID number (services.person_create/update), so
+    the form asks for them only when editing an old record that has no ID number. On edit, the ID and phone
+    fields start empty (their clear value is never sent to the browser); what an empty field means (keep the
+    number) is decided by the service, and "remove the phone number" is an explicit checkbox."""
+
+    clear_phone = forms.BooleanField(label=_("Remove the phone number"), required=False)
 
     class Meta:
         model = Person
@@ -32,6 +36,22 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.editing = self.instance.pk is not None
         self.fields["id_number"].required = not self.editing
+        self.fields["probation_extended_months"].required = False  # not sent: not extended
+        self.asks_derived = self.editing and not self.instance.id_number
+        if self.asks_derived:
+            for name in DERIVED_FIELDS:
+                self.fields[name].required = False
+                self.fields[name].help_text = _("Only for a record without an ID number; otherwise it is read "
+                                                "from the ID number.")
+        else:
+            for name in DERIVED_FIELDS:
+                del self.fields[name]
+            self.fields["id_number"].help_text = _("Birth date and gender are read from it. An old 15-digit "
+                                                   "number is accepted.")
+        if self.editing and self.instance.phone:
+            self.order_fields([*PERSON_FIELDS[:PERSON_FIELDS.index("phone") + 1], "clear_phone"])
+        else:
+            del self.fields["clear_phone"]
         if self.editing:
             for name in ("id_number", "phone"):
                 field = Person._meta.get_field(name)
@@ -41,20 +61,21 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
                     self.fields[name].widget.attrs["placeholder"] = shown
                     self.fields[name].help_text = _("Leave empty to keep the recorded number.")
 
-    def _keep_if_empty(self, name):
-        value = (self.cleaned_data.get(name) or "").strip()
-        if not value and self.editing:
-            return getattr(self.instance, name)
-        return value
+    def _post_clean(self):
+        """No model validation here: the service validates the record (full_clean) and its errors are shown on
+        the fields (core.forms.add_service_errors), so the rules live in one place."""
 
     def clean_id_number(self):
-        return normalize_id_number(self._keep_if_empty("id_number"))
+        return normalize_id_number(self.cleaned_data.get("id_number"))
 
-    def clean_phone(self):
-        return self._keep_if_empty("phone")
+    def clean_probation_extended_months(self):
+        return self.cleaned_data.get("probation_extended_months") or 0
 
     def service_fields(self):
-        return {name: self.cleaned_data[name] for name in PERSON_FIELDS if name in self.cleaned_data}
+        fields = {name: self.cleaned_data[name] for name in PERSON_FIELDS if name in self.cleaned_data}
+        if self.cleaned_data.get("clear_phone"):
+            fields["clear_phone"] = True
+        return fields
 
 
 class IdSearchForm(StyledFormMixin, forms.Form):
@@ -119,7 +140,15 @@ class PositionForm(StyledFormMixin, forms.Form):
 
 
 class PositionEndForm(StyledFormMixin, forms.Form):
-    end_date = forms.DateField(label=_("End date"), widget=DateInput(), required=False)  # empty: today
+    """免职: the date the post ends and why."""
+
+    end_date = forms.DateField(label=_("End date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False,
+                             help_text=_("For example: term ended, transferred, resigned, dismissed."))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("end_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
 
 
 def person_filter_form(form):

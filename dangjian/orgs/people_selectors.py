@@ -12,7 +12,7 @@ from dangjian.core.lists import sort_queryset
 from dangjian.core.validators import normalize_id_number
 
 from .choices import Status
-from .filters import PersonFilter, name_q, org_search_q
+from .filters import PersonFilter, name_q, org_search_q, search_rank
 from .models import Org, Person
 
 # ?sort= value -> ORDER BY (a leading "-" reverses); every ordering ends on id so pages never overlap.
@@ -32,7 +32,10 @@ def people_for(user):
 def filtered_people(user, params):
     """(filterset, queryset) for the list and the export: the same filters, sorted by `params["sort"]`."""
     filterset = PersonFilter(params, queryset=people_for(user), user=user)
-    return filterset, sort_queryset(filterset.qs, params.get("sort", ""), SORTS)
+    queryset, text = filterset.qs, (params.get("q") or "").strip()
+    if text and not params.get("sort"):  # a search without a chosen sort: the most relevant first
+        queryset = queryset.annotate(rank=search_rank(text)).order_by("rank", "pinyin", "id")
+    return filterset, sort_queryset(queryset, params.get("sort", ""), SORTS)
 
 
 def find_by_id_number(user, value):
@@ -69,22 +72,34 @@ def person_transfers(person):
 
 
 def org_choices(user, text, limit=PICKER_LIMIT):
-    """Visible active organizations whose name or pinyin matches, for the search-as-you-type pickers."""
+    """Visible active organizations whose name or pinyin matches, for the search-as-you-type pickers: the most
+    relevant first (exact, name prefix, pinyin prefix, contains), then in tree order."""
     text = (text or "").strip()
     if not text:
         return []
     queryset = Org.objects.visible_to(user).filter(is_active=True).select_related("parent")
-    queryset = queryset.filter(org_search_q(text))
-    return list(queryset.order_by("depth", "pinyin", "id")[:limit])
+    queryset = queryset.filter(org_search_q(text)).annotate(rank=search_rank(text, code=True))
+    return list(queryset.order_by("rank", "path")[:limit])
+
+
+def new_member_orgs(user, limit=PICKER_LIMIT):
+    """The active organizations the user may add members to, in tree order, when there are at most `limit` of
+    them (a village secretary's own few: listed straight away on the new-member page); None when there are
+    more (the page offers the search). One query."""
+    if not user.has_capability("person.edit"):
+        return None
+    orgs = list(Org.objects.visible_to(user).filter(is_active=True).order_by("path")[:limit + 1])
+    return orgs if len(orgs) <= limit else None
 
 
 def person_choices(user, text, limit=PICKER_LIMIT):
-    """Visible current members by name or pinyin, for appointing someone to a post."""
+    """Visible current members by name or pinyin, for appointing someone to a post: the most relevant first,
+    then by name (surname reading)."""
     text = (text or "").strip()
     if not text:
         return []
     queryset = people_for(user).filter(name_q(text), status__in=Status.CURRENT)
-    return list(queryset.order_by("pinyin", "id")[:limit])
+    return list(queryset.annotate(rank=search_rank(text)).order_by("rank", "pinyin", "id")[:limit])
 
 
 def export_headers():

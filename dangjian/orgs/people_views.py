@@ -21,7 +21,7 @@ from dangjian.core import tabular
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate, sort_headers
 from dangjian.core.scoping import get_visible_or_404
-from dangjian.core.views import capability_required, perform_action, require_capability
+from dangjian.core.views import capability_required, require_capability
 
 from . import people_selectors as selectors
 from . import services
@@ -138,7 +138,9 @@ def person_create(request):
     org = get_visible_or_404(Org.objects.visible_to(request.user), pk=org_id) if org_id else None
     require_capability(request.user, PERSON_EDIT)
     if org is None:
-        return render(request, "orgs/person_choose_org.html", {})
+        return render(request, "orgs/person_choose_org.html", {
+            "own_orgs": selectors.new_member_orgs(request.user),
+        })
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -246,15 +248,22 @@ def position_create(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def position_end(request, pk):
-    position = get_visible_or_404(Position.objects.visible_to(request.user).select_related("person"), pk=pk)
+    """免职: a small page of its own (date and reason), reached from the row menu of a current post."""
+    position = get_visible_or_404(Position.objects.visible_to(request.user).select_related("person", "org"),
+                                  pk=pk)
     require_capability(request.user, PERSON_EDIT)
-    form = PositionEndForm(request.POST)
-    if form.is_valid():
-        end_date = form.cleaned_data["end_date"] or timezone.localdate()
-        perform_action(request, services.position_end, _("The post has been ended."), position=position,
-                       end_date=end_date)
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(_next_or(request, reverse("orgs:person_detail", args=[position.person_id])))
+    back = _next_or(request, reverse("orgs:person_detail", args=[position.person_id]))
+    form = PositionEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.position_end(actor=request.user, position=position, end_date=form.cleaned_data["end_date"],
+                                  reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s has been relieved of the post of %(title)s.") % {
+                "name": position.person.name, "title": position.get_title_display()})
+            return redirect(back)
+    return render(request, "orgs/position_end.html", {"form": form, "position": position, "next": back})

@@ -12,7 +12,7 @@ from dangjian.core.lists import sort_queryset
 
 from .capabilities import PERSON_VIEW
 from .choices import Status, Title
-from .filters import OrgFilter, org_search_q
+from .filters import OrgFilter, org_search_q, search_rank
 from .models import ANCESTRY_COLUMNS, Org, Person, Position
 
 SEARCH_LIMIT = 20
@@ -122,10 +122,14 @@ def team(user, org):
 def org_search(queryset, text, limit=SEARCH_LIMIT):
     """Up to `limit` organizations of `queryset` matching `text`, each with `ancestor_names` (root first).
 
+    Ordered by relevance (exact name or code, name prefix, pinyin prefix, contains), then tree order.
     The ancestors of all results are read in one extra query (ids off Org.ancestor_ids()); only ancestors the
     queryset itself contains are named, so a search never reveals an organization outside the user's scope.
     """
-    results = list(queryset.filter(org_search_q(text)).order_by("depth", "pinyin", "pk")[:limit])
+    results = list(
+        queryset.filter(org_search_q(text)).annotate(rank=search_rank(text, code=True))
+        .order_by("rank", "path")[:limit]
+    )
     wanted = {pk for org in results for pk in org.ancestor_ids()}
     names = dict(queryset.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
     for org in results:

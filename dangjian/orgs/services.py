@@ -14,19 +14,23 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit, metrics
 from dangjian.core.models import AuditEntry
-from dangjian.core.pinyin import pinyin_keys
+from dangjian.core.pinyin import org_name_keys, person_name_keys
 from dangjian.core.scoping import require, require_editable
+from dangjian.core.validators import normalize_id_number
 
 from .capabilities import PERSON_EDIT, PERSON_REVEAL
 from .choices import Status, Title
+from .idcard import id_facts
 from .models import ANCESTRY_COLUMNS, Org, OrgFact, Person, Position, Transfer, path_segment
 
 ORG_FIELDS = ("name", "code", "level", "kind", "sector", "division_code", "term_start", "term_end")
 PERSON_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "category",
-    "joined_on", "full_member_on", "status",
+    "joined_on", "full_member_on", "probation_extended_months", "status",
 )
 REVEALABLE = ("id_number", "phone")
+# Derived from the ID number whenever it carries them (orgs.idcard); typed only for a record without one.
+DERIVED_FIELDS = ("birth_date", "gender")
 
 
 # --- organizations ------------------------------------------------------------------------------------
@@ -67,7 +71,7 @@ def org_create(*, actor, parent, **fields):
     if parent is not None and not parent.is_active:
         raise ValidationError({"parent": _("The parent organization has been deactivated.")})
     org = Org(parent=parent, **{k: v for k, v in fields.items() if k in ORG_FIELDS})
-    org.pinyin, org.pinyin_initials = pinyin_keys(org.name or "")
+    set_org_pinyin(org)
     org.path = f"~{timezone.now().timestamp()}"  # placeholder until the id is known
     _check_level(org.level, parent)
     org.full_clean(exclude=["path"])
@@ -94,7 +98,7 @@ def org_update(*, actor, org, **fields):
     for name in ORG_FIELDS:
         if name in fields:
             setattr(org, name, fields[name])
-    org.pinyin, org.pinyin_initials = pinyin_keys(org.name or "")
+    set_org_pinyin(org)
     org.full_clean()
     _set_tree_fields(org)
     with metrics.track(org):
@@ -221,8 +225,66 @@ def _require_org_for_people(actor, org):
     return Org.objects.select_for_update().get(pk=org.pk)
 
 
+def set_org_pinyin(org):
+    keys = org_name_keys(org.name or "")
+    org.pinyin, org.pinyin_initials, org.pinyin_alt = keys.full, keys.initials, keys.alt
+
+
 def _set_person_pinyin(person):
-    person.pinyin, person.pinyin_initials = pinyin_keys(person.name or "")
+    keys = person_name_keys(person.name or "")
+    person.pinyin, person.pinyin_initials, person.pinyin_alt = keys.full, keys.initials, keys.alt
+
+
+def _derive_from_id_number(person, fields):
+    """Birth date and gender come from the ID number when it carries them (entered once). A value sent as well
+    must agree with it; without an ID number (an old record) the typed values stay. Returns whether derived."""
+    facts = id_facts(person.id_number) if person.id_number else None
+    if facts is None:
+        return False
+    errors = {}
+    for name, value in zip(DERIVED_FIELDS, facts, strict=True):
+        given = fields.get(name)
+        if given not in (None, "") and given != value:
+            errors[name] = _("The birth date does not match the ID number.") if name == "birth_date" else _(
+                "The gender does not match the ID number.")
+        setattr(person, name, value)
+    if errors:
+        raise ValidationError(errors)
+    return True
+
+
+def _full_clean_person(person, derived):
+    """full_clean(), with the errors about derived values shown on the ID number (the form does not ask for
+    them), and no "required" noise about them while the ID number itself is wrong."""
+    try:
+        person.full_clean()
+    except ValidationError as exc:
+        errors = dict(exc.error_dict)
+        if "id_number" in errors:
+            for name in DERIVED_FIELDS:
+                if not getattr(person, name):
+                    errors.pop(name, None)
+        elif derived:
+            moved = [e for name in DERIVED_FIELDS for e in errors.pop(name, [])]
+            if moved:
+                errors["id_number"] = moved
+        raise ValidationError(errors) from None
+
+
+def _keep_protected_values(person, fields, clear_phone=False):
+    """THE rule for the encrypted fields on an update, for the edit page and the API alike: left empty (or sent
+    back masked, as a read shows it), the recorded number is kept; `clear_phone` removes the phone number."""
+    for name in REVEALABLE:
+        if name not in fields:
+            continue
+        value = (fields[name] or "").strip()
+        if not value or value == Person._meta.get_field(name).masked(getattr(person, name)):
+            del fields[name]
+    if clear_phone:
+        if fields.get("phone"):
+            raise ValidationError({"phone": _("Either enter a new phone number or remove it, not both.")})
+        fields["phone"] = ""
+    return fields
 
 
 def _refuse_duplicate_id(person):
@@ -246,7 +308,8 @@ def person_create(*, actor, org, **fields):
     person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
     person.set_org(org)
     _set_person_pinyin(person)
-    person.full_clean()
+    person.id_number = normalize_id_number(person.id_number)
+    _full_clean_person(person, _derive_from_id_number(person, fields))
     _refuse_duplicate_id(person)
     with metrics.track(person):
         person.save()
@@ -255,15 +318,19 @@ def person_create(*, actor, org, **fields):
 
 
 @transaction.atomic
-def person_update(*, actor, person, **fields):
+def person_update(*, actor, person, clear_phone=False, **fields):
+    """Update a member record. ID and phone numbers left empty (or sent back masked) keep the recorded value;
+    `clear_phone=True` removes the phone number. Birth date and gender follow the ID number."""
     require_editable(actor, person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = audit.snapshot(person)
+    fields = _keep_protected_values(person, dict(fields), clear_phone)
     for name in PERSON_FIELDS:
         if name in fields:
             setattr(person, name, fields[name])
     _set_person_pinyin(person)
-    person.full_clean()
+    person.id_number = normalize_id_number(person.id_number)
+    _full_clean_person(person, _derive_from_id_number(person, fields))
     _refuse_duplicate_id(person)
     with metrics.track(person):
         person.save()
@@ -366,9 +433,14 @@ def position_appoint(*, actor, person, org, title, start_date, note=""):
 
 
 @transaction.atomic
-def position_end(*, actor, position, end_date):
+def position_end(*, actor, position, end_date, reason=""):
+    """免职: end a current post on `end_date`, with the reason. Nobody ends their own post (a secretary is
+    relieved by the organization above, not by themself)."""
     require_editable(actor, position)
-    position = Position.objects.select_for_update().get(pk=position.pk)
+    position = Position.objects.select_for_update().select_related("person").get(pk=position.pk)
+    if getattr(actor, "person_id", None) and actor.person_id == position.person_id:
+        raise ValidationError(
+            _("You cannot dismiss yourself from your own post; the organization above records it."))
     if position.end_date is not None:
         raise ValidationError({"end_date": _("This post has already ended.")})
     if end_date < position.start_date:
@@ -377,8 +449,9 @@ def position_end(*, actor, position, end_date):
         raise ValidationError({"end_date": _("The end date cannot be in the future.")})
     with metrics.track(position.org):
         position.end_date = end_date
-        position.save(update_fields=["end_date"])
+        position.end_reason = (reason or "").strip()
+        position.full_clean()
+        position.save(update_fields=["end_date", "end_reason"])
     audit.record("position.end", actor=actor, obj=position, before={"end_date": None},
-                 after={"end_date": end_date.isoformat()})
+                 after={"end_date": end_date.isoformat(), "end_reason": position.end_reason})
     return position
-

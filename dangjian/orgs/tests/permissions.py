@@ -62,6 +62,7 @@ ROWS = [
     write("orgs:person_reveal", method="post", kwargs=lambda w: {"pk": w["person"].pk, "field": "id_number"},
           **ROLES),
     write("orgs:position_create", query=lambda w: {"person": w["person"].pk, "org": w["wujiatai"].pk}, **ROLES),
+    write("orgs:position_end", kwargs=lambda w: {"pk": w["position"].pk}, **ROLES),
     write("orgs:position_end", method="post", kwargs=lambda w: {"pk": w["position"].pk},
           data=lambda w: {"end_date": TODAY}, editor_status=302, **ROLES),
     # --- API

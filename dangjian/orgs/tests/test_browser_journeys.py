@@ -56,10 +56,11 @@ def open_menu_entry(page, label):
 
 
 def fill_person_form(page, id_number):
+    # Birth date and gender are not asked: they are read from the ID number.
+    expect(page.get_by_label("出生日期", exact=True)).to_have_count(0)
+    expect(page.get_by_label("性别", exact=True)).to_have_count(0)
     page.get_by_label("姓名", exact=True).fill(NEW_NAME)
-    page.get_by_label("性别", exact=True).select_option("F")
     page.get_by_label("民族", exact=True).select_option("15")  # 土家族
-    page.get_by_label("出生日期", exact=True).fill(NEW_BIRTH.isoformat())
     page.get_by_label("身份证号", exact=True).fill(id_number)
     page.get_by_label("手机号码", exact=True).fill(NEW_PHONE)
     page.get_by_label("学历", exact=True).select_option("bachelor")
