@@ -144,7 +144,7 @@ class TransferSerializer(serializers.ModelSerializer):
     to_org = OrgRefSerializer(read_only=True, allow_null=True,
                               help_text=_("Empty for a transfer out of the platform (see to_org_name)."))
     to_org_name = serializers.CharField(source="destination_name", read_only=True)
-    status = serializers.ChoiceField(choices=Transfer.Status.choices, read_only=True)
+    status = serializers.CharField(read_only=True, help_text="pending | accepted | returned | completed")
 
     class Meta:
         model = Transfer

@@ -89,7 +89,7 @@ class TransferForm(StyledFormMixin, forms.Form):
 
     INSIDE, OUTSIDE = "inside", "outside"
     mode = forms.ChoiceField(
-        label=_("Destination"), widget=forms.RadioSelect, initial=INSIDE,
+        label=_("Destination"), widget=forms.RadioSelect, initial=INSIDE, required=False,
         choices=[(INSIDE, _("An organization on this platform")),
                  (OUTSIDE, _("An organization outside this platform (e.g. another province)"))],
     )
@@ -109,7 +109,8 @@ class TransferForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("mode") == self.INSIDE and not data.get("to_org") and "to_org" not in self.errors:
+        data["mode"] = data.get("mode") or self.INSIDE
+        if data["mode"] == self.INSIDE and not data.get("to_org") and "to_org" not in self.errors:
             self.add_error("to_org", _("Choose an organization."))
         return data
 
