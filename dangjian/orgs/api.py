@@ -10,17 +10,20 @@ the clear value is accepted on write and shown only through the audited `reveal`
 """
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dangjian.core.api import ScopedAPIViewSet, UserFilterBackend
 
-from . import choices, services
+from . import choices, services, transfer_selectors
 from .filters import OrgFilter, PersonFilter, PositionFilter
 from .models import Org, Person, Position, Transfer
+from .transfer_views import letter_response
 
 # --- serializers: references --------------------------------------------------------------------------
 
@@ -120,20 +123,32 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TransferPersonSerializer(serializers.ModelSerializer):
+    """What both sides of a transfer see of the person: no ID or phone number."""
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "gender", "category"]
+
+
 class TransferSerializer(serializers.ModelSerializer):
-    person = PersonRefSerializer(read_only=True)
+    person = TransferPersonSerializer(read_only=True)
     from_org = OrgRefSerializer(read_only=True)
-    to_org = OrgRefSerializer(source="org", read_only=True)
+    to_org = OrgRefSerializer(read_only=True, allow_null=True,
+                              help_text=_("Empty for a transfer out of the platform (see to_org_name)."))
+    to_org_name = serializers.CharField(source="destination_name", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="pending | accepted | returned | completed")
 
     class Meta:
         model = Transfer
-        fields = ["id", "person", "from_org", "to_org", "transferred_on", "reason", "created_at"]
+        fields = ["id", "person", "from_org", "to_org", "status", "transferred_on", "reason", "to_org_name",
+                  "dues_paid_until", "letter_number", "return_reason", "decided_at", "created_at"]
         read_only_fields = fields
 
 
 class PersonTransferHistorySerializer(TransferSerializer):
     class Meta(TransferSerializer.Meta):
-        fields = ["id", "from_org", "to_org", "transferred_on", "reason"]
+        fields = ["id", "from_org", "to_org", "status", "transferred_on", "reason", "to_org_name", "letter_number"]
         read_only_fields = fields
 
 
@@ -186,9 +201,34 @@ class RevealResultSerializer(serializers.Serializer):
 
 
 class TransferInputSerializer(serializers.Serializer):
-    to_org = serializers.IntegerField(help_text=_("Id of the destination organization (404 if outside your scope)."))
+    to_org = serializers.IntegerField(
+        required=False, help_text=_("Id of any active organization of the platform (404 if there is none): inside "
+                                    "your scope the transfer completes at once, otherwise it awaits acceptance."))
+    to_org_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, default="",
+        help_text=_("For a transfer out of the platform, instead of to_org: the destination's name."))
+    dues_paid_until = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text=_("Out of the platform only: the month up to which party dues are paid (any day of it)."))
     transferred_on = serializers.DateField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+    def validate(self, attrs):
+        if ("to_org" in attrs) == bool(attrs.get("to_org_name", "").strip()):
+            raise serializers.ValidationError(
+                {"to_org": _("Give either the destination organization or, out of the platform, its name.")})
+        return attrs
+
+
+class TransferReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class OrgDirectorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    path_names = serializers.ListField(child=serializers.CharField(),
+                                       help_text=_("Names of the upper organizations, from the top down."))
 
 
 # --- serializers: positions ---------------------------------------------------------------------------
@@ -351,16 +391,103 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIV
         return response
 
     @extend_schema(request=TransferInputSerializer, responses={201: TransferSerializer},
-                   description=_("Membership transfer: move the person to another organization in your scope; "
-                                 "their current posts in the old organization end on the transfer date."))
+                   description=_("Membership transfer to any active organization of the platform (`to_org`): "
+                                 "inside your scope it completes at once (status completed), otherwise it awaits "
+                                 "the receiving side (status pending). Out of the platform (`to_org_name`, "
+                                 "`dues_paid_until`): the person is transferred out at once and the letter is "
+                                 "numbered. Posts in the old organization end when the person moves."))
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         person = self.get_object()
         self.require_write()
         data = dict(self.input(TransferInputSerializer))
-        to_org = self.visible(Org, data.pop("to_org"))
-        transfer = services.person_transfer(actor=request.user, person=person, to_org=to_org, **data)
+        if "to_org" in data:
+            to_org = transfer_selectors.directory_org(data.pop("to_org"))
+            transfer = services.person_transfer(actor=request.user, person=person, to_org=to_org,
+                                                transferred_on=data["transferred_on"], reason=data["reason"])
+        else:
+            transfer = services.person_transfer_out(actor=request.user, person=person, **data)
         return self.output(transfer, status.HTTP_201_CREATED, TransferSerializer)
+
+
+@extend_schema(tags=["transfers"])
+@extend_schema_view(list=extend_schema(
+    summary=_("Transfers issued by or sent to your scope"),
+    parameters=[OpenApiParameter("status", enum=Transfer.Status.values),
+                OpenApiParameter("direction", enum=["in", "out"])],
+))
+class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIViewSet):
+    """Both sides see a transfer: the sender (from_org in scope) and the receiving side (to_org in scope). Only
+    the receiving side may accept or return a pending transfer, only the sender withdraw it or print its letter;
+    the other side gets 404 there, as anyone outside both scopes does everywhere."""
+
+    serializer_class = TransferSerializer
+    write_capability = Transfer.edit_capability
+
+    def base_queryset(self):
+        return Transfer.objects.select_related("person", "from_org", "org")
+
+    def get_queryset(self):
+        queryset = super().get_queryset().order_by("-created_at", "-id")
+        if self.action == "list":
+            params = self.request.query_params
+            if params.get("status") in Transfer.Status.values:
+                queryset = queryset.filter(status=params["status"])
+            direction = params.get("direction")
+            if direction == "in":
+                queryset = queryset & Transfer.objects.incoming_for(self.request.user)
+            elif direction == "out":
+                queryset = queryset & Transfer.objects.outgoing_for(self.request.user)
+        return queryset
+
+    @extend_schema(request=None, responses=TransferSerializer,
+                   description=_("The receiving side accepts a pending transfer: the person moves here."))
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        transfer = self.get_object()
+        return self.output(services.transfer_accept(actor=request.user, transfer=transfer))
+
+    @extend_schema(request=TransferReturnSerializer, responses=TransferSerializer,
+                   description=_("The receiving side returns a pending transfer with a reason; nothing moves."))
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        transfer = self.get_object()
+        if not transfer_selectors.is_incoming(request.user, transfer):  # the sender: 404 before the input
+            raise Http404
+        self.require_write()
+        reason = self.input(TransferReturnSerializer)["reason"]
+        return self.output(services.transfer_return(actor=request.user, transfer=transfer, reason=reason))
+
+    @extend_schema(request=None, responses=TransferSerializer,
+                   description=_("The sender withdraws a pending transfer (recorded as returned, reason 撤回)."))
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        transfer = self.get_object()
+        return self.output(services.transfer_withdraw(actor=request.user, transfer=transfer))
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+                   description=_("The 介绍信 of a transfer out of the platform, as a PDF (sending side only)."))
+    @action(detail=True, methods=["get"])
+    def letter(self, request, pk=None):
+        transfer = self.get_object()
+        return letter_response(services.transfer_letter(actor=request.user, transfer=transfer))
+
+
+@extend_schema(tags=["transfers"], parameters=[OpenApiParameter("q", required=True, description=_(
+    "At least two characters of a name, its pinyin or initials, or an exact code."))],
+    responses=OrgDirectorySerializer(many=True))
+class OrgDirectoryViewSet(viewsets.ViewSet):
+    """The destination picker of a transfer: active organizations of the whole platform by name — only their
+    names and their upper organizations' names, never people or counts; at most 20."""
+
+    def list(self, request):
+        if not request.user.has_capability(Person.edit_capability):
+            raise exceptions.PermissionDenied
+        text = request.query_params.get("q", "").strip()
+        if len(text) < transfer_selectors.DIRECTORY_MIN_LENGTH:
+            raise serializers.ValidationError({"q": [_("Type at least two characters.")]})
+        orgs = transfer_selectors.org_directory(text)
+        return Response(OrgDirectorySerializer(orgs, many=True).data)
 
 
 @extend_schema(tags=["positions"])
@@ -397,3 +524,5 @@ def register(router):
     router.register("orgs", OrgViewSet, basename="org")
     router.register("people", PersonViewSet, basename="person")
     router.register("positions", PositionViewSet, basename="position")
+    router.register("transfers", TransferViewSet, basename="transfer")
+    router.register("org-directory", OrgDirectoryViewSet, basename="org-directory")

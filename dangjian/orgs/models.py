@@ -10,12 +10,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Manager, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.crypto import EncryptedCharField
-from dangjian.core.scoping import ScopedManager
+from dangjian.core.scoping import ScopedManager, ScopedQuerySet
 from dangjian.core.validators import normalize_id_number, validate_mobile
 
 from . import choices
@@ -387,8 +387,42 @@ class Position(OrgFact):
         return self.end_date is None
 
 
+class TransferQuerySet(ScopedQuerySet):
+    """Both sides of a transfer reach it: the receiving side through the copied ancestry of `org` (the
+    destination), the sending side through the path range of `from_org`. The one entry point is still
+    `visible_to(user)` / `editable_by(user)`; `incoming_for` / `outgoing_for` narrow it to one side."""
+
+    def _scoped(self, user, capability):
+        scoped = super()._scoped(user, capability)
+        if scoped.query.is_empty():
+            return scoped
+        org = user.scope_org
+        return self.filter(org.ancestry_q() | org.subtree_q("from_org__"))
+
+    def incoming_for(self, user):
+        """Transfers into an organization of the user's scope from outside it (the receiving side)."""
+        org = user.scope_org
+        return self.visible_to(user).filter(org.ancestry_q(), external_org_name="").exclude(
+            org.subtree_q("from_org__"))
+
+    def outgoing_for(self, user):
+        """Transfers issued by an organization of the user's scope (the sending side)."""
+        return self.visible_to(user).filter(user.scope_org.subtree_q("from_org__"))
+
+
 class Transfer(OrgFact):
-    """组织关系转接: one move of a person between organizations; `org` is the destination."""
+    """组织关系转接: one move of a person between organizations.
+
+    `org` is the destination when it is on this platform; a transfer out of the installation keeps `org` equal to
+    `from_org` and names the destination in `external_org_name`. Inside the sender's scope a transfer is
+    `completed` at once; otherwise it stays `pending` until the receiving side accepts or returns it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting acceptance")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+        COMPLETED = "completed", _("Completed")
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="transfers")
     from_org = models.ForeignKey(
@@ -396,9 +430,25 @@ class Transfer(OrgFact):
     )
     transferred_on = models.DateField(_("transfer date"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.COMPLETED)
+    external_org_name = models.CharField(_("destination outside the platform"), max_length=100, blank=True)
+    dues_paid_until = models.DateField(_("party dues paid up to"), null=True, blank=True)
+    letter_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    letter_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    letter_number = models.CharField(_("letter number"), max_length=40, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("issued by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    return_reason = models.CharField(_("reason for returning"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager()
+    objects = Manager.from_queryset(TransferQuerySet)()
     view_capability = PERSON_VIEW
     edit_capability = PERSON_EDIT
 
@@ -408,10 +458,43 @@ class Transfer(OrgFact):
         ordering = ["-transferred_on", "-id"]
         indexes = [models.Index(fields=["person", "transferred_on"], name="transfer_person_date")] + [
             models.Index(fields=[c, "transferred_on"], name=f"transfer_{c}_date") for c in ANCESTRY_COLUMNS.values()
+        ] + [models.Index(fields=["from_org", "status"], name="transfer_from_status")]
+        constraints = [
+            # One open transfer per person at a time: the service refuses a second, the database backs it.
+            models.UniqueConstraint(fields=["person"], condition=Q(status="pending"), name="one_pending_transfer"),
+            models.UniqueConstraint(fields=["letter_year", "letter_seq"], condition=Q(letter_seq__isnull=False),
+                                    name="transfer_letter_number_unique"),
         ]
 
     def __str__(self):
-        return f"{self.person}: {self.from_org} → {self.org}"
+        return f"{self.person}: {self.from_org} → {self.destination_name}"
+
+    @property
+    def is_external(self):
+        return bool(self.external_org_name)
+
+    @property
+    def destination_name(self):
+        return self.external_org_name or self.org.name
+
+    @property
+    def to_org(self):
+        """The destination organization on this platform, or None for a transfer out of the installation."""
+        return None if self.is_external else self.org
+
+
+class TransferLetterCounter(models.Model):
+    """The per-year sequence of 介绍信 numbers: one row per year, incremented by an UPDATE (a row lock on
+    PostgreSQL, the write lock on SQLite), so two letters issued at once never get the same number."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("letter number sequence")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
 
 
 def has_current_secretary(org_ref="pk"):

@@ -105,14 +105,44 @@ class OrgChoiceField(forms.ModelChoiceField):
 
 
 class TransferForm(StyledFormMixin, forms.Form):
-    to_org = OrgChoiceField(label=_("Destination organization"))
+    """A transfer to any active organization of the platform (picked in the installation-wide directory), or out
+    of the platform (the destination's name typed in)."""
+
+    INSIDE, OUTSIDE = "inside", "outside"
+    mode = forms.ChoiceField(
+        label=_("Destination"), widget=forms.RadioSelect, initial=INSIDE, required=False,
+        choices=[(INSIDE, _("An organization on this platform")),
+                 (OUTSIDE, _("An organization outside this platform (e.g. another province)"))],
+    )
+    to_org = OrgChoiceField(label=_("Destination organization"), required=False,
+                            error_messages={"invalid_choice": _("Choose an active organization of the platform.")})
+    to_org_name = forms.CharField(label=_("Name of the destination organization"), max_length=100, required=False)
+    dues_paid_until = forms.DateField(label=_("Party dues paid up to (month)"), required=False,
+                                      input_formats=["%Y-%m", "%Y-%m-%d"], widget=DateInput(),
+                                      help_text=_("Any day of the month."))
     transferred_on = forms.DateField(label=_("Transfer date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("transferred_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = Org.objects.visible_to(user).filter(is_active=True)
+        self.fields["to_org"].queryset = Org.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        data["mode"] = data.get("mode") or self.INSIDE
+        if data["mode"] == self.INSIDE and not data.get("to_org") and "to_org" not in self.errors:
+            self.add_error("to_org", _("Choose an organization."))
+        return data
+
+    @property
+    def outside(self):
+        return self.data.get("mode") == self.OUTSIDE if self.is_bound else False
+
+
+class TransferReturnForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for returning"), max_length=200,
+                             error_messages={"required": _("Say why the transfer is returned.")})
 
 
 class PositionForm(StyledFormMixin, forms.Form):

@@ -11,6 +11,7 @@ from dangjian.core.crypto import blind_index
 from dangjian.core.lists import sort_queryset
 from dangjian.core.validators import normalize_id_number
 
+from .capabilities import PERSON_EDIT
 from .choices import Status
 from .filters import PersonFilter, name_q, org_search_q, search_rank
 from .models import Org, Person
@@ -86,7 +87,7 @@ def new_member_orgs(user, limit=PICKER_LIMIT):
     """The active organizations the user may add members to, in tree order, when there are at most `limit` of
     them (a village secretary's own few: listed straight away on the new-member page); None when there are
     more (the page offers the search). One query."""
-    if not user.has_capability("person.edit"):
+    if not user.has_capability(PERSON_EDIT):
         return None
     orgs = list(Org.objects.visible_to(user).filter(is_active=True).order_by("path")[:limit + 1])
     return orgs if len(orgs) <= limit else None

@@ -2,6 +2,7 @@
 from django.urls import path
 
 from . import people_views as views
+from . import transfer_views
 
 urlpatterns = [
     path("", views.person_list, name="person_list"),
@@ -15,4 +16,12 @@ urlpatterns = [
     path("<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
     path("positions/new/", views.position_create, name="position_create"),
     path("positions/<int:pk>/end/", views.position_end, name="position_end"),
+    # 组织关系转接 (orgs.transfer_views)
+    path("transfers/", transfer_views.transfer_list, name="transfer_list"),
+    path("transfers/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:pk>/accept/", transfer_views.transfer_accept, name="transfer_accept"),
+    path("transfers/<int:pk>/return/", transfer_views.transfer_return, name="transfer_return"),
+    path("transfers/<int:pk>/withdraw/", transfer_views.transfer_withdraw, name="transfer_withdraw"),
+    path("transfers/<int:pk>/letter/", transfer_views.transfer_letter, name="transfer_letter"),
+    path("org-directory/", transfer_views.org_directory_picker, name="org_directory_picker"),
 ]

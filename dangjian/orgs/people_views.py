@@ -24,7 +24,7 @@ from dangjian.core.scoping import get_visible_or_404
 from dangjian.core.views import capability_required, require_capability
 
 from . import people_selectors as selectors
-from . import services
+from . import services, transfer_selectors
 from .capabilities import PERSON_EDIT, PERSON_REVEAL, PERSON_VIEW
 from .models import Org, Person, Position
 from .people_forms import (
@@ -114,6 +114,7 @@ def person_detail(request, pk):
         "age": selectors.age(person.birth_date),
         "positions": selectors.person_positions(person),
         "transfers": selectors.person_transfers(person),
+        "pending_transfer": transfer_selectors.pending_transfer(person),
         "can_edit": request.user.has_capability(PERSON_EDIT),
         "can_reveal": request.user.has_capability(PERSON_REVEAL),
         "today": timezone.localdate(),
@@ -174,20 +175,37 @@ def person_update(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_transfer(request, pk):
     person = _editable_person(request, pk)
-    form = TransferForm(request.POST or None, user=request.user)
+    form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.person_transfer(actor=request.user, person=person, to_org=data["to_org"],
-                                     transferred_on=data["transferred_on"], reason=data["reason"])
+            if data["mode"] == TransferForm.OUTSIDE:
+                transfer = services.person_transfer_out(
+                    actor=request.user, person=person, to_org_name=data["to_org_name"],
+                    dues_paid_until=data["dues_paid_until"], transferred_on=data["transferred_on"],
+                    reason=data["reason"])
+            else:
+                transfer = services.person_transfer(actor=request.user, person=person, to_org=data["to_org"],
+                                                    transferred_on=data["transferred_on"], reason=data["reason"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("%(name)s has been transferred to %(org)s.")
-                             % {"name": person.name, "org": data["to_org"].name})
+            names = {"name": person.name, "org": transfer.destination_name}
+            if transfer.status == transfer.Status.PENDING:
+                messages.success(request, _("The transfer of %(name)s to %(org)s has been sent; it takes effect "
+                                            "when the receiving organization accepts it.") % names)
+                return redirect("orgs:transfer_detail", pk=transfer.pk)
+            if transfer.is_external:
+                messages.success(request, _("%(name)s has been transferred out to %(org)s. Print the "
+                                            "introduction letter.") % names)
+                return redirect("orgs:transfer_detail", pk=transfer.pk)
+            messages.success(request, _("%(name)s has been transferred to %(org)s.") % names)
             return redirect("orgs:person_detail", pk=person.pk)
     chosen = form.cleaned_data.get("to_org") if form.is_bound and not form.errors.get("to_org") else None
-    return render(request, "orgs/transfer_form.html", {"form": form, "person": person, "chosen_org": chosen})
+    return render(request, "orgs/transfer_form.html", {
+        "form": form, "person": person, "chosen_org": chosen,
+        "pending": transfer_selectors.pending_transfer(person),
+    })
 
 
 @login_required

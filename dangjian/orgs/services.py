@@ -22,6 +22,15 @@ from .capabilities import PERSON_EDIT, PERSON_REVEAL
 from .choices import Status, Title
 from .idcard import id_facts
 from .models import ANCESTRY_COLUMNS, Org, OrgFact, Person, Position, Transfer, path_segment
+from .transfers import (  # noqa: F401 -- the transfer workflow's services, re-exported
+    person_transfer,
+    person_transfer_out,
+    refuse_status_change_while_pending,
+    transfer_accept,
+    transfer_letter,
+    transfer_return,
+    transfer_withdraw,
+)
 
 ORG_FIELDS = ("name", "code", "level", "kind", "sector", "division_code", "term_start", "term_end")
 PERSON_FIELDS = (
@@ -325,6 +334,8 @@ def person_update(*, actor, person, clear_phone=False, **fields):
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = audit.snapshot(person)
     fields = _keep_protected_values(person, dict(fields), clear_phone)
+    if fields.get("status", person.status) != person.status:
+        refuse_status_change_while_pending(person, fields["status"])
     for name in PERSON_FIELDS:
         if name in fields:
             setattr(person, name, fields[name])
@@ -336,51 +347,6 @@ def person_update(*, actor, person, clear_phone=False, **fields):
         person.save()
     audit.record("person.update", actor=actor, obj=person, before=before, after=audit.snapshot(person))
     return person
-
-
-@transaction.atomic
-def person_transfer(*, actor, person, to_org, transferred_on, reason=""):
-    """组织关系转接 inside the actor's scope. Posts held in the old organization end on the transfer date."""
-    require_editable(actor, person)
-    to_org = _require_org_for_people(actor, to_org)
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    errors = {}
-    if to_org.pk == person.org_id:
-        errors["to_org"] = _("The person already belongs to this organization.")
-    elif not to_org.is_active:
-        errors["to_org"] = _("The organization has been deactivated.")
-    if transferred_on > timezone.localdate():
-        errors["transferred_on"] = _("The transfer date cannot be in the future.")
-    elif transferred_on < person.joined_on:
-        errors["transferred_on"] = _("The transfer date cannot be before the date joined the party.")
-    last = person.transfers.order_by("-transferred_on").first()
-    if last and transferred_on < last.transferred_on:
-        errors["transferred_on"] = _("The transfer date cannot be before the previous transfer (%(date)s).") % {
-            "date": last.transferred_on.isoformat()}
-    if person.status not in Status.CURRENT:
-        errors["person"] = _("Only a current member can be transferred.")
-    if errors:
-        raise ValidationError(errors)
-    from_org = person.org
-    transfer = Transfer(person=person, from_org=from_org, transferred_on=transferred_on, reason=reason)
-    transfer.set_org(to_org)
-    transfer.full_clean()
-    transfer.save()
-    held = Position.objects.filter(person=person, org=from_org, end_date__isnull=True)
-    with metrics.track(person, from_org):
-        ended = held.update(end_date=max(transferred_on, _latest_start(person, from_org)))
-        person.set_org(to_org)
-        person.save()
-    audit.record(
-        "person.transfer", actor=actor, obj=person,
-        before={"org": from_org.pk}, after={"org": to_org.pk, "transfer": transfer.pk, "positions_ended": ended},
-    )
-    return transfer
-
-
-def _latest_start(person, org):
-    latest = Position.objects.filter(person=person, org=org, end_date__isnull=True).order_by("-start_date").first()
-    return latest.start_date if latest else timezone.localdate()
 
 
 def person_reveal(*, actor, person, field):

@@ -6,7 +6,7 @@ outsider: 巴东县 organization-department admin (another county).
 
 import datetime
 
-from dangjian.core.testing import LOGIN, Row, api, page, write
+from dangjian.core.testing import ANONYMOUS, API_ANONYMOUS, LOGIN, Row, api, page, write
 
 ROLES = {"editor": "xuanen_admin", "reader": "leader", "outsider": "badong_admin"}
 TODAY = datetime.date.today().isoformat()
@@ -91,4 +91,82 @@ ROWS = [
     api("position-detail", kwargs=lambda w: {"pk": w["position"].pk}, **ROLES),
     api("position-end", method="post", kwargs=lambda w: {"pk": w["position"].pk},
         data=lambda w: {"end_date": TODAY}, **ROLES),
+]
+
+
+# --- 组织关系转接 across the installation ------------------------------------------------------------------
+# A transfer is seen by its sender and its receiving side only. "incoming": from 利川 (outside every persona's
+# county) into 伍家台, pending — the editor (宣恩) is its receiving side, 巴东 has nothing to do with it.
+# "outgoing": from 伍家台 to 利川, pending — the editor is its sender. "letter": 伍家台 out of the platform.
+
+
+def _lichuan(w):
+    if "lichuan" not in w:
+        from dangjian.conftest import make_org, make_person
+        from dangjian.orgs.models import Level
+
+        w["lichuan"] = make_org(w["zhou"], "中共利川市委", "422802", Level.COUNTY)
+        w["lichuan_member"] = make_person(w["lichuan"], name="矩阵转入员")
+    return w["lichuan"]
+
+
+def _pending(w, person, from_org, to_org):
+    from dangjian.orgs.models import Transfer
+
+    transfer = Transfer(person=person, from_org=from_org, transferred_on=datetime.date.today(),
+                        status=Transfer.Status.PENDING)
+    transfer.set_org(to_org)
+    transfer.save()
+    return transfer
+
+
+def incoming(w):
+    if "incoming" not in w:
+        _lichuan(w)
+        w["incoming"] = _pending(w, w["lichuan_member"], w["lichuan"], w["wujiatai"])
+    return {"pk": w["incoming"].pk}
+
+
+def outgoing(w):
+    if "outgoing" not in w:
+        w["outgoing"] = _pending(w, w["person"], w["wujiatai"], _lichuan(w))
+    return {"pk": w["outgoing"].pk}
+
+
+def letter(w):
+    if "letter" not in w:
+        from dangjian.orgs import services
+
+        w["letter"] = services.person_transfer_out(
+            actor=w["users"]["xuanen_admin"], person=w["person"], to_org_name="中共矩阵外省支部委员会",
+            transferred_on=datetime.date.today(), dues_paid_until=datetime.date.today())
+    return {"pk": w["letter"].pk}
+
+
+def _with_incoming(w):
+    incoming(w)
+
+
+ROWS += [
+    # The directory crosses scopes on purpose (names only): every editing role gets it, read-only roles 403.
+    Row("orgs:org_directory_picker", query=lambda w: {"q": "wjt"},
+        expect={ANONYMOUS: LOGIN, "xuanen_admin": 200, "leader": 403, "badong_admin": 200}),
+    lists("orgs:transfer_list", marker=lambda w: "矩阵转入员", setup=_with_incoming),
+    page("orgs:transfer_detail", kwargs=incoming, **ROLES),
+    page("orgs:transfer_detail", kwargs=outgoing, **ROLES),
+    write("orgs:transfer_accept", method="post", kwargs=incoming, editor_status=302, **ROLES),
+    write("orgs:transfer_return", kwargs=incoming, **ROLES),
+    write("orgs:transfer_return", method="post", kwargs=incoming, data=lambda w: {"reason": "矩阵退回"},
+          editor_status=302, **ROLES),
+    write("orgs:transfer_withdraw", method="post", kwargs=outgoing, editor_status=302, **ROLES),
+    write("orgs:transfer_letter", kwargs=letter, **ROLES),
+    # --- API
+    Row("org-directory-list", query=lambda w: {"q": "wjt"}, api=True,
+        expect={ANONYMOUS: API_ANONYMOUS, "xuanen_admin": 200, "leader": 403, "badong_admin": 200}),
+    api("transfer-list", outsider_status=200, marker=lambda w: "矩阵转入员", setup=_with_incoming, **ROLES),
+    api("transfer-detail", kwargs=incoming, **ROLES),
+    api("transfer-accept", method="post", kwargs=incoming, **ROLES),
+    api("transfer-return", method="post", kwargs=incoming, data=lambda w: {"reason": "矩阵退回"}, **ROLES),
+    api("transfer-withdraw", method="post", kwargs=outgoing, **ROLES),
+    api("transfer-letter", kwargs=letter, reader_status=403, **ROLES),
 ]

@@ -365,8 +365,8 @@ def test_transfer_page(as_user, people, tree):
     assert client.get(address).status_code == 200
     response = client.post(address, {"to_org": tree["wujiatai"].pk, "transferred_on": TODAY.isoformat()})
     assert response.status_code == 200 and response.context["form"].errors["to_org"]
-    response = client.post(address, {"to_org": tree["yunlong"].pk, "transferred_on": TODAY.isoformat()})
-    assert response.status_code == 200 and response.context["form"].errors["to_org"]  # not in scope
+    response = client.post(address, {"to_org": 999999, "transferred_on": TODAY.isoformat()})
+    assert response.status_code == 200 and response.context["form"].errors["to_org"]  # no such organization
     future = (TODAY + datetime.timedelta(days=5)).isoformat()
     response = client.post(address, {"to_org": tree["wujiatai_b1"].pk, "transferred_on": future})
     assert response.status_code == 200 and response.context["form"].errors["transferred_on"]

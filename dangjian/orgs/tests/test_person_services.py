@@ -313,8 +313,8 @@ def test_transfer_refusals_change_nothing(tree, users):
         with pytest.raises(ValidationError) as excinfo:
             services.person_transfer(actor=users["wanzhai"], person=person, to_org=to_org, transferred_on=day)
         assert field in excinfo.value.message_dict
-    with pytest.raises(Http404):  # destination outside the township
-        services.person_transfer(actor=users["wanzhai"], person=person, to_org=tree["yunlong"],
+    with pytest.raises(Http404):  # the person outside the actor's scope
+        services.person_transfer(actor=users["badong_admin"], person=person, to_org=tree["yunlong"],
                                  transferred_on=TODAY)
     with pytest.raises(PermissionDenied):
         services.person_transfer(actor=users["leader"], person=person, to_org=tree["wujiatai_b1"],
