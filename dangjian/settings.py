@@ -181,9 +181,21 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
-# Oversized requests are refused before a view runs (core.middleware.RequestSizeLimitMiddleware).
+# Oversized requests are refused before a view runs (core.middleware.RequestSizeLimitMiddleware); only the
+# attachment upload URL accepts a multipart body up to the attachment limit (core.middleware.request_size_limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+
+# --- Attachments (core.attachments) -------------------------------------------------------------------------
+# Stored outside the static files and without any public URL; served only by the attachment view.
+ATTACHMENTS_DIR = Path(os.environ.get("DANGJIAN_ATTACHMENTS_DIR", VAR_DIR / "attachments"))
+# Types are recognised by their content (core.attachments.TYPES lists the known ones).
+ATTACHMENT_TYPES = ["pdf", "jpeg", "png", "webp", "gif", "docx", "xlsx", "pptx", "doc", "xls", "mp4", "mp3", "txt"]
+ATTACHMENT_MAX_SIZE = 20 * 1024 * 1024
+ATTACHMENT_MAX_SIZES = {"mp4": 200 * 1024 * 1024}  # per type, overriding ATTACHMENT_MAX_SIZE
+# Large uploads are spooled to disk beside the data, not to /tmp (often a RAM disk).
+FILE_UPLOAD_TEMP_DIR = VAR_DIR / "upload-tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(exist_ok=True)
 
 # --- Internationalisation ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 AUDIT_ACTIONS = {
     "export": _("Export"),  # core.tabular's default when a list names no action of its own
     "summary.rebuild": _("Rebuild the summary figures"),
+    "attachment.add": _("Upload attachment"),
+    "attachment.delete": _("Delete attachment"),
+    "attachment.download": _("Download attachment"),
 }
 
 # The modules in which every app declares its part of the app contract (docs/decisions.md), read in this order:

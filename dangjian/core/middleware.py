@@ -44,23 +44,45 @@ class RequestContextMiddleware:
         return response
 
 
+def request_size_limit(limit):
+    """Let one view accept a multipart body larger than DATA_UPLOAD_MAX_MEMORY_SIZE (the attachment upload).
+
+    `limit` is a number of bytes or a callable returning it (read at request time, so settings may change).
+    Every other view, and any other content type on this one, keeps the global limit."""
+
+    def decorator(view):
+        view.request_size_limit = limit
+        return view
+
+    return decorator
+
+
 class RequestSizeLimitMiddleware:
-    """Refuse bodies above DATA_UPLOAD_MAX_MEMORY_SIZE up front, whatever the content type (JSON included)."""
+    """Refuse bodies above DATA_UPLOAD_MAX_MEMORY_SIZE up front, whatever the content type (JSON included).
+
+    The check runs in process_view, once the URL is resolved and before any view or CSRF check reads the body,
+    so a view marked with `request_size_limit` can allow larger multipart uploads on its own URL only."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        allowance = getattr(view_func, "request_size_limit", None)
+        if allowance is not None and request.content_type == "multipart/form-data":
+            limit = max(limit, allowance() if callable(allowance) else allowance)
         if length < 0 or length > limit:
             return HttpResponse(
                 _("The request is too large or malformed."), status=413, content_type="text/plain; charset=utf-8"
             )
-        return self.get_response(request)
+        return None
 
 
 class DomainExceptionMiddleware:

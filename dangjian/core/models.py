@@ -1,5 +1,9 @@
+import uuid
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -85,3 +89,39 @@ class Summary(models.Model):
 
     def __str__(self):
         return f"{self.org_id} {self.metric} {self.month:%Y-%m}: {self.value:+d}"
+
+
+class Attachment(models.Model):
+    """An uploaded file belonging to any scoped record (a meeting's minutes, a visit's photos…).
+
+    The owner is a generic reference, so core imports no domain app; who may see or change an attachment is
+    decided by its owner's `visible_to` / `editable_by`. Written and served only through core.attachments: the
+    file lives under settings.ATTACHMENTS_DIR by a random name, never under a public URL."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("owner type"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner_id = models.PositiveBigIntegerField(_("owner id"))
+    owner = GenericForeignKey("owner_type", "owner_id")
+    purpose = models.CharField(_("purpose"), max_length=32)
+    name = models.CharField(_("file name"), max_length=200)
+    mime_type = models.CharField(_("content type"), max_length=100)
+    kind = models.CharField(_("file type"), max_length=16)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    storage_name = models.CharField(max_length=64, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["owner_type", "owner_id", "purpose"], name="attachment_owner")]
+
+    def __str__(self):
+        return self.name
