@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("dangjian.dashboard.urls")),
     path("", include("dangjian.orgs.urls")),
     path("accounts/", include("dangjian.accounts.urls")),
+    path("jobs/", include("dangjian.core.job_urls")),
     path("api/v1/", include(accounts_api.auth_urlpatterns)),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
