@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # (group, [(label, url name, icon, capability or None for any signed-in user)])
 MENU = [
-    (_("Workbench"), [(_("Home"), "home", "ti-home", None)]),
+    (_("Workbench"), [(_("Home"), "home", "ti-home", None), (_("My exports"), "jobs:list", "ti-download", None)]),
     (_("Organizations and people"), [
         (_("Organization tree"), "orgs:tree", "ti-sitemap", "org.view"),
         (_("Organizations"), "orgs:list", "ti-building-community", "org.view"),
