@@ -21,9 +21,12 @@ setup: $(BIN)/.installed node_modules/.installed
 static: setup
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
+# The task worker (background jobs: large exports…) runs beside gunicorn and is stopped when gunicorn stops.
 run: setup static
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo --if-empty
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn dangjian.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 test: setup

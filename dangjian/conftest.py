@@ -14,11 +14,14 @@ PASSWORD = "Enshi@2012"
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests render templates without a collectstatic run; finders serve the files.
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    # Background jobs run inside the request that starts them (core.jobs).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.JOBS_DIR = tmp_path_factory.getbasetemp() / "jobs"
 
 
 def make_org(parent, name, code, level, kind=Org.Kind.COMMITTEE, **extra):

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 # The suite adds a small app that is only declared (docs/decisions.md: the app contract), to show that an app
 # plugs into the menu, home page, metrics and permission matrix without an edit anywhere else.
@@ -265,6 +267,17 @@ SPECTACULAR_SETTINGS = {
     # The schema and the docs describe the platform's internals: for signed-in users (session or token) only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+# --- Background jobs (core.jobs) ------------------------------------------------------------------------
+# Tasks are rows in the database; `manage.py db_worker` runs them (started next to gunicorn by `make run`).
+# Tests switch to the immediate backend (dangjian/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Result files of jobs (large exports): private, served only by the download view, never under static.
+JOBS_DIR = VAR_DIR / "jobs"
+# A finished job's file can be downloaded by its requester for this long; `manage.py jobs_purge` removes it after.
+JOB_RESULT_TTL = timedelta(hours=int(os.environ.get("DANGJIAN_JOB_RESULT_HOURS", "24")))
+# Exports of more rows than this run as a background job with a progress bar instead of inside the request.
+EXPORT_JOB_THRESHOLD = int(os.environ.get("DANGJIAN_EXPORT_JOB_THRESHOLD", "5000"))
 
 LOGGING = {
     "version": 1,

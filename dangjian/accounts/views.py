@@ -15,7 +15,7 @@ from dangjian.core import tabular
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate
 from dangjian.core.scoping import get_visible_or_404
-from dangjian.core.views import capability_required, perform_action
+from dangjian.core.views import capability_required, perform_action, require_capability
 from dangjian.orgs.models import Person
 
 from . import selectors, services
@@ -77,19 +77,27 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)})
 
 
-@capability_required(USER_MANAGE)
-def user_export(request):
-    filterset = UserFilter(request.GET, queryset=selectors.users_for(request.user))
-    yes, no, active, disabled = _("Yes"), _("No"), _("Active"), pgettext("account", "Disabled")
-    rows = (
-        [u.username, u.name, u.org.name, u.get_role_display(), active if u.is_active else disabled,
-         yes if u.must_change_password else no, u.last_login, u.date_joined]
-        for u in filterset.qs.iterator(chunk_size=2000)
-    )
+@tabular.exporter
+def user_exporter(user, params):
+    """The account list's export for `user` and the list's query parameters (also run by a job)."""
+    require_capability(user, USER_MANAGE)
+    filterset = UserFilter(params, queryset=selectors.users_for(user))
     headers = [_("Username"), _("Full name"), _("Organization"), _("Role"), _("Status"),
                _("Must change password"), _("Last login"), _("Created at")]
-    return tabular.export(rows=rows, headers=headers, title=_("Users"), filename=_("users"),
-                          fmt=tabular.requested_format(request), action="user.export", object_type="accounts.user")
+    return tabular.Export(queryset=filterset.qs, headers=headers, rows=_user_rows, title=_("Users"),
+                          filename=_("users"), action="user.export", object_type="accounts.user")
+
+
+def _user_rows(queryset):
+    yes, no, active, disabled = _("Yes"), _("No"), _("Active"), pgettext("account", "Disabled")
+    for u in queryset.iterator(chunk_size=2000):
+        yield [u.username, u.name, u.org.name, u.get_role_display(), active if u.is_active else disabled,
+               yes if u.must_change_password else no, u.last_login, u.date_joined]
+
+
+@capability_required(USER_MANAGE)
+def user_export(request):
+    return tabular.export_list(request, user_exporter)
 
 
 @capability_required(USER_MANAGE)
@@ -226,19 +234,27 @@ def audit_detail(request, seq):
     })
 
 
-@capability_required(AUDIT_VIEW)
-def audit_export(request):
-    filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries())
-    rows = (
-        [e.seq, e.at, e.actor_name, e.ip, e.request_id, e.action, e.object_type, e.object_id, e.object_repr,
-         e.get_outcome_display(), _json(e.before), _json(e.after)]
-        for e in filterset.qs[:AUDIT_EXPORT_LIMIT].iterator(chunk_size=2000)
-    )
+@tabular.exporter
+def audit_exporter(user, params):
+    """The audit log's export (at most AUDIT_EXPORT_LIMIT entries) for the audit administrator (also run by a job)."""
+    require_capability(user, AUDIT_VIEW)
+    filterset = AuditEntryFilter(params, queryset=selectors.audit_entries())
     headers = [_("Sequence"), _("Time"), _("Actor"), _("IP address"), _("Request id"), _("Action"),
                _("Object type"), _("Object id"), _("Object"), _("Outcome"), _("Before"), _("After")]
-    return tabular.export(rows=rows, headers=headers, title=_("Audit log"), filename=_("audit-log"),
-                          fmt=tabular.requested_format(request), action="audit.export",
-                          object_type="core.auditentry")
+    return tabular.Export(queryset=filterset.qs, headers=headers, rows=_audit_rows, title=_("Audit log"),
+                          filename=_("audit-log"), action="audit.export", object_type="core.auditentry",
+                          limit=AUDIT_EXPORT_LIMIT)
+
+
+def _audit_rows(queryset):
+    for e in queryset.iterator(chunk_size=2000):
+        yield [e.seq, e.at, e.actor_name, e.ip, e.request_id, e.action, e.object_type, e.object_id, e.object_repr,
+               e.get_outcome_display(), _json(e.before), _json(e.after)]
+
+
+@capability_required(AUDIT_VIEW)
+def audit_export(request):
+    return tabular.export_list(request, audit_exporter)
 
 
 def _json(value, indent=None):

@@ -9,6 +9,7 @@ AUDIT_ACTIONS = {
     "attachment.add": _("Upload attachment"),
     "attachment.delete": _("Delete attachment"),
     "attachment.download": _("Download attachment"),
+    "job.download": _("Download a job's file"),
 }
 
 # The modules in which every app declares its part of the app contract (docs/decisions.md), read in this order:
@@ -28,3 +29,7 @@ class CoreConfig(AppConfig):
         register_actions(AUDIT_ACTIONS)
         for module in CONTRACT_MODULES:
             autodiscover_modules(module)
+        # Core's own page in the menu (core.workbench is the registry itself, so it is declared here).
+        from .workbench import menu_entry
+
+        menu_entry("workbench", _("My exports"), "jobs:list", "ti-download", order=20)

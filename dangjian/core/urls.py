@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("attachments/", include("dangjian.core.attachment_urls")),
+    path("jobs/", include("dangjian.core.job_urls")),
 ]

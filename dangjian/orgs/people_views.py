@@ -4,9 +4,10 @@ Reads go through people_selectors (scoped by visible_to), writes through orgs.se
 user's subtree answers 404; inside it, a role that may only read answers 403 on every write URL.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,9 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core import tabular
+from dangjian.core import audit, tabular
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate, sort_headers
+from dangjian.core.models import AuditEntry
 from dangjian.core.scoping import get_visible_or_404
 from dangjian.core.views import capability_required, require_capability
 
@@ -88,21 +90,73 @@ def person_list(request):
         "headers": sort_headers(request, SORT_COLUMNS),
         "keep_query": _params_without(request.GET, "page", "org").urlencode(),
         "can_edit": request.user.has_capability(PERSON_EDIT),
+        "can_reveal": request.user.has_capability(PERSON_REVEAL),
+        "reveal_form": RevealExportForm(),
     })
 
 
-@capability_required(PERSON_VIEW)
-@require_GET
-def person_export(request):
-    filterset, queryset = selectors.filtered_people(request.user, request.GET)
+class RevealExportForm(forms.Form):
+    """The reason asked before an export with clear ID numbers (recorded in the audit log)."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=200, min_length=4,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}), error_messages={
+        "required": gettext_lazy("Please give the reason for exporting full ID numbers."),
+        "min_length": gettext_lazy("Please give a reason of at least 4 characters."),
+    })
+
+
+def _require_reveal(user, params):
+    """403, audited as denied, for a role without person.reveal asking for clear ID numbers."""
+    if not user.has_capability(PERSON_REVEAL):
+        audit.record("person.export", actor=user, object_type="orgs.person", object_repr=_("Party members"),
+                     after={"clear_id_numbers": True, "filter": tabular.filter_params(params)},
+                     outcome=AuditEntry.Outcome.DENIED)
+        raise PermissionDenied(_("Your role may not see full ID or phone numbers."))
+
+
+@tabular.exporter
+def person_exporter(user, params, *, reveal=False, reason=""):
+    """The people list's export for `user` and the list's query parameters; with `reveal` (person.reveal only)
+    the ID numbers are in clear and the audit entry records the reason."""
+    require_capability(user, PERSON_VIEW)
+    if reveal:
+        _require_reveal(user, params)
+    filterset, queryset = selectors.filtered_people(user, params)
     if not filterset.is_valid():
         queryset = queryset.none()
-    return tabular.export(
-        rows=selectors.export_rows(queryset), headers=selectors.export_headers(),
+    return tabular.Export(
+        queryset=queryset, headers=selectors.export_headers(),
+        rows=_rows_with_clear_ids if reveal else selectors.export_rows,
         title=_("Party members"), filename=_("party-members"),
-        fmt=tabular.requested_format(request),
         action="person.export", object_type="orgs.person",
+        audit_extra={"clear_id_numbers": True, "reason": reason} if reveal else {},
     )
+
+
+def _rows_with_clear_ids(queryset):
+    """selectors.export_rows with the ID number (5th column) in clear."""
+    for person in queryset.iterator(chunk_size=2000):
+        yield [
+            person.name, person.get_gender_display(), person.get_ethnicity_display(), person.birth_date,
+            person.id_number, selectors.masked(person, "phone"), person.get_education_display(),
+            person.get_category_display(), person.joined_on, person.full_member_on,
+            person.get_status_display(), person.org.name, person.org.code,
+        ]
+
+
+@capability_required(PERSON_VIEW)
+@require_http_methods(["GET", "POST"])
+def person_export(request):
+    """GET: the masked export of the filtered list. POST (reason): the same with clear ID numbers."""
+    if request.method == "GET":
+        return tabular.export_list(request, person_exporter)
+    _require_reveal(request.user, request.GET)
+    form = RevealExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect(reverse("orgs:person_list") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+    return tabular.export_list(request, person_exporter, reveal=True, reason=form.cleaned_data["reason"])
 
 
 @login_required

@@ -53,20 +53,29 @@ def org_list(request):
     return render(request, "orgs/org_list.html", context)
 
 
+@tabular.exporter
+def org_exporter(user, params):
+    """The organization list's export for `user` and the list's query parameters (also run by a job)."""
+    require_capability(user, Org.view_capability)
+    _filterset, queryset = selectors.org_list(user, params)
+    headers = [_("Organization name"), _("Code"), _("Level"), _("Category"), _("Sector"), _("Parent organization"),
+               _("Administrative division code"), _("Term start"), _("Term end"), _("Status")]
+    return tabular.Export(queryset=queryset, headers=headers, rows=_org_rows, title=_("Organizations"),
+                          filename=_("organizations"), action="org.export", object_type="orgs.org")
+
+
+def _org_rows(queryset):
+    active, deactivated = _("Active"), _("Deactivated")
+    for o in queryset.iterator(chunk_size=2000):
+        yield [o.name, o.code, o.get_level_display(), o.get_kind_display(), o.get_sector_display(),
+               o.parent.name if o.parent_id else "", o.division_code, o.term_start, o.term_end,
+               active if o.is_active else deactivated]
+
+
 @capability_required(Org.view_capability)
 @require_GET
 def org_export(request):
-    _filterset, queryset = selectors.org_list(request.user, request.GET)
-    rows = (
-        [o.name, o.code, o.get_level_display(), o.get_kind_display(), o.get_sector_display(),
-         o.parent.name if o.parent_id else "", o.division_code, o.term_start, o.term_end,
-         _("Active") if o.is_active else _("Deactivated")]
-        for o in queryset.iterator(chunk_size=2000)
-    )
-    headers = [_("Organization name"), _("Code"), _("Level"), _("Category"), _("Sector"), _("Parent organization"),
-               _("Administrative division code"), _("Term start"), _("Term end"), _("Status")]
-    return tabular.export(rows=rows, headers=headers, title=_("Organizations"), filename=_("organizations"),
-                          fmt=tabular.requested_format(request), action="org.export", object_type="orgs.org")
+    return tabular.export_list(request, org_exporter)
 
 
 @capability_required(Org.view_capability)

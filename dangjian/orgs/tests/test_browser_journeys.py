@@ -163,7 +163,7 @@ def test_admin_journey_tree_search_add_member_export(browser_page, live_server, 
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     sheet = openpyxl.load_workbook(saved, read_only=True).worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]  # row 1: the title row
     header = rows[0]
     assert header[:6] == ["姓名", "性别", "民族", "出生日期", "身份证号", "手机号码"]
     assert all(re.search(r"[\u4e00-\u9fff]", h) for h in header), header

@@ -126,12 +126,12 @@ def test_export_is_a_scoped_xlsx_with_chinese_headers_and_audited(as_user, tree,
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))  # row 1: the title row
     assert rows[0][:4] == ("组织名称", "组织代码", "层级", "类别")
     assert sorted(r[0] for r in rows[1:]) == ["中共万寨乡委员会", "中共晓关侗族乡委员会"]
     assert rows[1][2] == "乡镇党委" and rows[1][5] == "中共宣恩县委"
     entry = AuditEntry.objects.order_by("-seq").first()
-    assert entry.action == "org.export" and entry.after == {"rows": 2, "format": "xlsx"}
+    assert entry.action == "org.export" and entry.after == {"rows": 2, "format": "xlsx", "filter": {"level": ["4"]}}
     assert entry.actor_id == users["xuanen_admin"].pk
     assert audit.verify() is None
 
@@ -139,7 +139,7 @@ def test_export_is_a_scoped_xlsx_with_chinese_headers_and_audited(as_user, tree,
 def test_export_escapes_formulas(as_user, tree, users):
     make_org(tree["wanzhai"], "=HYPERLINK(\"x\")", "T-F", Level.VILLAGE, kind=Org.Kind.BRANCH)
     response = as_user(users["wanzhai"]).get(url("export") + "?q=T-F")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
     assert rows[1][0] == "'=HYPERLINK(\"x\")"
 
 
