@@ -42,10 +42,10 @@ def percentile(values, p):
 
 def cases():
     """(label, username, request) where request is ("get", url) or ("call", function)."""
-    from dangjian.dashboard.selectors import home_figures
     from django.urls import reverse
 
     from dangjian.accounts.models import User
+    from dangjian.core.workbench import cards
     from dangjian.orgs.models import Org
 
     badong = Org.objects.get(code="422823")
@@ -61,8 +61,9 @@ def cases():
         ("org children: township (州 user)", "zhou", ("get", reverse("orgs:children", args=[xinling.pk]))),
         ("home page (州 user)", "zhou", ("get", reverse("home"))),
         ("home page (县 user)", "badong", ("get", reverse("home"))),
-        ("home figures selector (州 user)", "zhou", ("call", lambda: home_figures(zhou_user))),
-        ("home figures selector (县 user)", "badong", ("call", lambda: home_figures(badong_user))),
+        ("home cards (州 user)", "zhou", ("call", lambda: cards(zhou_user))),
+        ("home cards (县 user)", "badong", ("call", lambda: cards(badong_user))),
+        ("home API (州 user)", "zhou", ("get", reverse("api-home"))),
         ("API people, county filter (州 user)", "zhou", ("get", f"/api/v1/people/?org={badong.pk}")),
     ]
 

@@ -6,6 +6,7 @@ A scoped model declares how it reaches the organization tree:
     `scope_field = ""` for the Org model itself;
   - `scope_ancestry = True`: a fact row carrying its org's ancestor columns (orgs.OrgFact), scoped by one
     equality test on the column of the user's level;
+  - or a classmethod `in_subtree(org) -> Q` for a row reached in more than one way (a transfer: both sides);
 which capabilities (core.permissions) allow each action on that subtree:
   - `view_capability`, `edit_capability`, and `scope_actions = {"unlock": SECURITY_MANAGE, ...}` for others;
 and, optionally, an own-records rule for members' self-service:
@@ -69,7 +70,10 @@ ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
 def scope_q(model, org):
-    """Rows of `model` inside `org`'s subtree (no capability check: the callers above make it)."""
+    """Rows of `model` inside `org`'s subtree (no capability check: the callers above make it). A model reached
+    from the tree in more than one way says so with a classmethod `in_subtree(org) -> Q`."""
+    if hasattr(model, "in_subtree"):
+        return model.in_subtree(org)
     if getattr(model, "scope_ancestry", False):
         return org.ancestry_q()
     prefix = f"{model.scope_field}__" if model.scope_field else ""

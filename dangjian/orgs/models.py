@@ -388,16 +388,8 @@ class Position(OrgFact):
 
 
 class TransferQuerySet(ScopedQuerySet):
-    """Both sides of a transfer reach it: the receiving side through the copied ancestry of `org` (the
-    destination), the sending side through the path range of `from_org`. The one entry point is still
-    `visible_to(user)` / `editable_by(user)`; `incoming_for` / `outgoing_for` narrow it to one side."""
-
-    def _scoped(self, user, capability):
-        scoped = super()._scoped(user, capability)
-        if scoped.query.is_empty():
-            return scoped
-        org = user.scope_org
-        return self.filter(org.ancestry_q() | org.subtree_q("from_org__"))
+    """`visible_to(user)` / `editable_by(user)` reach both sides (Transfer.in_subtree); `incoming_for` /
+    `outgoing_for` narrow them to one side."""
 
     def incoming_for(self, user):
         """Transfers into an organization of the user's scope from outside it (the receiving side)."""
@@ -468,6 +460,12 @@ class Transfer(OrgFact):
 
     def __str__(self):
         return f"{self.person}: {self.from_org} → {self.destination_name}"
+
+    @classmethod
+    def in_subtree(cls, org):
+        """Both sides of a transfer reach it (core.scoping): the receiving side through the copied ancestry of
+        `org` (the destination), the sending side through the path range of `from_org`."""
+        return org.ancestry_q() | org.subtree_q("from_org__")
 
     @property
     def is_external(self):

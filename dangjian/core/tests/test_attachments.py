@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from dangjian.core import attachments
+from dangjian.core.exceptions import NotInScope
 from dangjian.core.models import Attachment, AuditEntry
 
 # --- sample files -------------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def test_default_storage_is_in_the_data_folder_not_static():
 
 def test_outsider_cannot_attach_and_reader_is_refused(org, users, settings):
     before = state()
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         add(users["badong_admin"], org, SAMPLES["pdf"])
     with pytest.raises(PermissionDenied):
         add(users["leader"], org, SAMPLES["pdf"])
@@ -293,7 +293,7 @@ def test_outsider_cannot_attach_and_reader_is_refused(org, users, settings):
 
 def test_delete_checks_the_owner(org, editor, users, settings, django_capture_on_commit_callbacks):
     attachment = add(editor, org, SAMPLES["pdf"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         attachments.attachment_delete(actor=users["badong_admin"], attachment=attachment)
     with pytest.raises(PermissionDenied):
         attachments.attachment_delete(actor=users["leader"], attachment=attachment)

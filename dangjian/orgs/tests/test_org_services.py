@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
 from dangjian.accounts.roles import Role
 from dangjian.conftest import make_person, make_user
 from dangjian.core import audit
+from dangjian.core.exceptions import NotInScope
 from dangjian.core.models import AuditEntry
 from dangjian.orgs import services
 from dangjian.orgs.choices import Title
@@ -87,7 +87,7 @@ def test_create_under_a_deactivated_parent_is_refused(tree, users):
 
 
 def test_create_outside_scope_is_404_and_read_only_is_403(tree, users):
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         new_org(users["wanzhai"], tree["xinling"])  # another county's township
     with pytest.raises(PermissionDenied):
         new_org(users["leader"], tree["wanzhai"])  # inside the leader's scope, but read-only
@@ -125,9 +125,9 @@ def test_update_refuses_a_level_change_with_children(tree, users):
 
 
 def test_update_out_of_scope_404_and_read_only_403(tree, users):
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.org_update(actor=users["wanzhai"], org=tree["yunlong"], name="x")
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.org_update(actor=users["xiaohe"], org=tree["wujiatai"], name="x")
     with pytest.raises(PermissionDenied):
         services.org_update(actor=users["leader"], org=tree["wujiatai"], name="x")
@@ -158,9 +158,9 @@ def test_move_refuses_a_parent_at_the_same_or_lower_level(tree, users):
 
 
 def test_move_out_of_scope_404_and_read_only_403(tree, users):
-    with pytest.raises(Http404):  # the new parent is in another county
+    with pytest.raises(NotInScope):  # the new parent is in another county
         services.org_move(actor=users["xuanen_admin"], org=tree["wujiatai"], new_parent=tree["xinling"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.org_move(actor=users["wanzhai"], org=tree["yunlong"], new_parent=tree["wanzhai"])
     with pytest.raises(PermissionDenied):
         services.org_move(actor=users["leader"], org=tree["wujiatai"], new_parent=tree["xiaohe"])
@@ -257,11 +257,11 @@ def test_deactivate_then_reactivate_audited(tree, users):
 def test_deactivate_own_org_refused_and_scope(tree, users):
     with pytest.raises(ValidationError):
         services.org_deactivate(actor=users["wanzhai"], org=tree["wanzhai"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.org_deactivate(actor=users["wanzhai"], org=tree["yunlong"])
     with pytest.raises(PermissionDenied):
         services.org_deactivate(actor=users["leader"], org=tree["wujiatai_b1"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.org_reactivate(actor=users["xiaohe"], org=tree["wujiatai_b1"])
     assert Org.objects.filter(is_active=False).count() == 0
 
@@ -314,7 +314,7 @@ def test_delete_an_empty_org_is_allowed_and_audited(tree, users):
 
 def test_delete_out_of_scope_404_and_read_only_403(tree, users):
     org = new_org(users["xuanen_admin"], tree["wanzhai"], code="T-KEEP")
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.org_delete(actor=users["xiaohe"], org=org)
     with pytest.raises(PermissionDenied):
         services.org_delete(actor=users["leader"], org=org)

@@ -8,11 +8,11 @@ import random
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from dangjian.conftest import make_person, person_data
 from dangjian.core.crypto import mask_id_number, mask_phone
+from dangjian.core.exceptions import NotInScope
 from dangjian.core.models import AuditEntry
 from dangjian.core.validators import id_check_digit
 from dangjian.orgs import services, synthetic
@@ -140,9 +140,9 @@ def test_duplicate_id_number_is_also_refused_by_the_database(tree):
 def test_person_create_scope_and_role(tree, users):
     data = person_data(random.Random(8))
     before = _state()
-    with pytest.raises(Http404):  # another township
+    with pytest.raises(NotInScope):  # another township
         services.person_create(actor=users["wanzhai"], org=tree["yunlong"], **data)
-    with pytest.raises(Http404):  # another county
+    with pytest.raises(NotInScope):  # another county
         services.person_create(actor=users["badong_admin"], org=tree["wujiatai"], **data)
     with pytest.raises(PermissionDenied):  # read-only role inside its scope
         services.person_create(actor=users["leader"], org=tree["wujiatai"], **data)
@@ -186,7 +186,7 @@ def test_person_update_refusal_changes_nothing(tree, users):
 
 def test_person_update_scope(tree, users):
     person = make_person(tree["yunlong"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.person_update(actor=users["wanzhai"], person=person, education="bachelor")
     mine = make_person(tree["wujiatai"])
     with pytest.raises(PermissionDenied):
@@ -235,7 +235,7 @@ def test_position_appoint_refusals(tree, users):
     with pytest.raises(ValidationError):
         services.position_appoint(actor=users["wanzhai"], person=person, org=tree["wujiatai"],
                                   title="secretary", start_date=TODAY + datetime.timedelta(days=2))
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.position_appoint(actor=users["wanzhai"], person=person, org=tree["yunlong"],
                                   title="member", start_date=TODAY)
     with pytest.raises(PermissionDenied):
@@ -257,7 +257,7 @@ def test_position_end(tree, users):
         services.position_end(actor=users["wanzhai"], position=position, end_date=TODAY + datetime.timedelta(days=1))
     with pytest.raises(PermissionDenied):
         services.position_end(actor=users["leader"], position=position, end_date=TODAY)
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.position_end(actor=users["badong_admin"], position=position, end_date=TODAY)
     assert _state() == before
     services.position_end(actor=users["wanzhai"], position=position, end_date=TODAY)
@@ -313,7 +313,7 @@ def test_transfer_refusals_change_nothing(tree, users):
         with pytest.raises(ValidationError) as excinfo:
             services.person_transfer(actor=users["wanzhai"], person=person, to_org=to_org, transferred_on=day)
         assert field in excinfo.value.message_dict
-    with pytest.raises(Http404):  # the person outside the actor's scope
+    with pytest.raises(NotInScope):  # the person outside the actor's scope
         services.person_transfer(actor=users["badong_admin"], person=person, to_org=tree["yunlong"],
                                  transferred_on=TODAY)
     with pytest.raises(PermissionDenied):
@@ -356,7 +356,7 @@ def test_reveal_denied_for_other_roles_and_audited(tree, users, role):
 
 def test_reveal_out_of_scope_is_404_and_unknown_field_refused(tree, users):
     person = make_person(tree["wujiatai"])
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.person_reveal(actor=users["badong_admin"], person=person, field="id_number")
     with pytest.raises(ValidationError):
         services.person_reveal(actor=users["xuanen_admin"], person=person, field="name")

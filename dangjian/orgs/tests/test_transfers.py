@@ -6,15 +6,15 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils import timezone
 
 from dangjian.conftest import make_person
+from dangjian.core.exceptions import NotInScope
 from dangjian.core.models import AuditEntry
+from dangjian.core.testing import assert_summary_matches_facts
 from dangjian.orgs import services, transfer_selectors, transfers
 from dangjian.orgs.models import Person, Position, Transfer, TransferLetterCounter
 from dangjian.orgs.tests.test_api import CJK, Unchanged, assert_refused, client
-from dangjian.orgs.tests.test_summary import assert_consistent
 
 TODAY = timezone.localdate()
 
@@ -77,7 +77,7 @@ def test_inside_scope_completes_at_once(tree, users, member):
     assert transfer.status == Transfer.Status.COMPLETED
     member.refresh_from_db()
     assert member.org == tree["wujiatai"]
-    assert_consistent(tree["zhou"], tree["badong"], tree["xuanen"])
+    assert_summary_matches_facts()
 
 
 def test_outside_scope_is_pending_and_nothing_moves(tree, users, member):
@@ -85,7 +85,7 @@ def test_outside_scope_is_pending_and_nothing_moves(tree, users, member):
     transfer = _send(users, tree, member)
     assert transfer.status == Transfer.Status.PENDING
     assert _state()[:2] == before_people  # the person, the posts: unchanged
-    assert_consistent(tree["zhou"], tree["badong"], tree["xuanen"])
+    assert_summary_matches_facts()
     assert AuditEntry.objects.filter(action="transfer.issue", object_id=str(transfer.pk)).exists()
     # Both sides see it; the receiving side does not see the person yet.
     assert Transfer.objects.outgoing_for(users["badong_admin"]).filter(pk=transfer.pk).exists()
@@ -115,7 +115,7 @@ def test_second_transfer_and_status_change_refused_while_pending(tree, users, me
 
 def test_issue_refusals_change_nothing(tree, users, member):
     before = _state()
-    with pytest.raises(Http404):  # the person outside the sender's scope
+    with pytest.raises(NotInScope):  # the person outside the sender's scope
         services.person_transfer(actor=users["xuanen_admin"], person=member, to_org=tree["wujiatai"],
                                  transferred_on=TODAY)
     with pytest.raises(PermissionDenied):
@@ -145,7 +145,7 @@ def test_accept_moves_the_person_and_the_figures(tree, users, member):
     member.refresh_from_db()
     assert member.org == tree["wujiatai"] and member.county_id == tree["xuanen"].pk
     assert not Position.objects.filter(person=member, end_date__isnull=True).exists()
-    assert_consistent(tree["zhou"], tree["badong"], tree["xuanen"])
+    assert_summary_matches_facts()
     assert AuditEntry.objects.filter(action="transfer.accept", object_id=str(member.pk)).exists()
     # The sender still sees the transfer in its history, not the person.
     assert Transfer.objects.visible_to(users["badong_admin"]).filter(pk=transfer.pk).exists()
@@ -156,9 +156,9 @@ def test_accept_and_return_belong_to_the_receiving_side(tree, users, member):
     transfer = _send(users, tree, member)
     before = _state()
     for actor in ("badong_admin", "xiaohe"):  # the sender, and a township outside the destination
-        with pytest.raises(Http404):
+        with pytest.raises(NotInScope):
             services.transfer_accept(actor=users[actor], transfer=transfer)
-        with pytest.raises(Http404):
+        with pytest.raises(NotInScope):
             services.transfer_return(actor=users[actor], transfer=transfer, reason="不接收")
     with pytest.raises(PermissionDenied):  # the receiving side, read-only
         services.transfer_accept(actor=users["leader"], transfer=transfer)
@@ -176,7 +176,7 @@ def test_return_keeps_everything_and_allows_a_new_transfer(tree, users, member):
     transfer = services.transfer_return(actor=users["xuanen_admin"], transfer=transfer, reason="信息不全")
     assert (transfer.status, transfer.return_reason) == (Transfer.Status.RETURNED, "信息不全")
     assert _state()[:2] == people_before
-    assert_consistent(tree["badong"], tree["xuanen"])
+    assert_summary_matches_facts()
     before = _state()
     with pytest.raises(ValidationError):  # decided already
         services.transfer_accept(actor=users["xuanen_admin"], transfer=transfer)
@@ -187,7 +187,7 @@ def test_return_keeps_everything_and_allows_a_new_transfer(tree, users, member):
 def test_withdraw_is_the_senders(tree, users, member):
     transfer = _send(users, tree, member)
     before = _state()
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.transfer_withdraw(actor=users["xuanen_admin"], transfer=transfer)
     assert _state() == before
     transfer = services.transfer_withdraw(actor=users["badong_admin"], transfer=transfer)
@@ -223,7 +223,7 @@ def test_transfer_out_numbers_the_letter_and_marks_the_person(tree, users, membe
     member.refresh_from_db()
     assert member.status == "transferred_out" and member.org == tree["yunlong"]
     assert not Position.objects.filter(person=member, end_date__isnull=True).exists()
-    assert_consistent(tree["zhou"], tree["badong"])
+    assert_summary_matches_facts()
     second = _out(users, make_person(tree["yunlong"]))
     assert second.letter_number == f"鄂恩组转〔{year}〕第0002号"
     assert TransferLetterCounter.objects.get(year=year).last == 2
@@ -234,7 +234,7 @@ def test_transfer_out_refusals_change_nothing(tree, users, member):
     with pytest.raises(ValidationError) as excinfo:
         _out(users, member, to_org_name=" ", dues_paid_until=None)
     assert {"to_org_name", "dues_paid_until"} <= set(excinfo.value.message_dict)
-    with pytest.raises(Http404):
+    with pytest.raises(NotInScope):
         services.person_transfer_out(actor=users["xuanen_admin"], person=member, to_org_name="某支部",
                                      transferred_on=TODAY, dues_paid_until=TODAY)
     assert _state() == before
@@ -258,7 +258,7 @@ def test_letter_pdf_full_id_for_reveal_roles_masked_otherwise(tree, users, membe
     context = services.transfer_letter(actor=xinling, transfer=transfer)
     assert context["id_number"] != member.id_number and "*" in context["id_number"]
     for actor in ("xuanen_admin", "xiaohe"):
-        with pytest.raises(Http404):
+        with pytest.raises(NotInScope):
             services.transfer_letter(actor=users[actor], transfer=transfer)
 
 
