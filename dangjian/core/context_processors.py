@@ -15,7 +15,6 @@ MENU = [
         (_("Users"), "accounts:user_list", "ti-user-cog", "user.manage"),
         (_("Security policy"), "accounts:security", "ti-shield-lock", "security.manage"),
         (_("Audit log"), "accounts:audit_list", "ti-file-search", "audit.view"),
-        (_("API documentation"), "api-docs", "ti-api", None),
     ]),
 ]
 
