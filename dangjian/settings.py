@@ -257,7 +257,22 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "党建“三抓三促”工作平台 API",
+    "DESCRIPTION": (
+        "党建“三抓三促”工作平台的 REST 接口，供各级组织部门、乡镇和基层党组织的业务系统读写本组织及下级组织的数据。\n\n"
+        "**登录**：用 `POST /api/v1/auth/token/` 提交用户名和密码换取令牌，之后每个请求带上请求头 "
+        "`Authorization: Token <令牌>`；再次获取令牌时旧令牌作废，令牌闲置超时（默认 30 分钟）后失效。"
+        "连续输错密码 5 次，该用户名锁定 30 分钟。\n\n"
+        "**范围**：每个接口只返回和修改您所在组织及其下级组织的数据，范围之外的对象一律返回 404；"
+        "角色没有的权限返回 403。身份证号、手机号等个人信息在接口中同样脱敏。"
+    ),
     "VERSION": "1.0.0",
+    "TAGS": [
+        {"name": "auth", "description": "登录、退出与当前账号"},
+        {"name": "orgs", "description": "党组织"},
+        {"name": "people", "description": "党员、干部"},
+        {"name": "positions", "description": "职务任免"},
+        {"name": "users", "description": "账号管理（系统管理员）"},
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

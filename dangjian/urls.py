@@ -7,8 +7,10 @@ import importlib.util
 
 from django.apps import apps
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
+
+from dangjian.core.apidocs import ApiDocsView
 
 
 def _platform_module(config, name):
@@ -33,5 +35,5 @@ urlpatterns = [
     path("api/v1/", include(api_paths)),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

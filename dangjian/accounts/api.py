@@ -1,10 +1,11 @@
 """REST API of accounts: token login and logout, the caller (/api/v1/me/) and user administration (/api/v1/users/).
 
 Token login runs Django's authenticate() on the underlying HttpRequest, so django-axes counts every failure and
-locks the account exactly as on the login page; a locked account, a wrong password, an unknown user and a
-disabled account all get the same 400 answer. Success sends `user_logged_in` (audit "auth.login", axes reset) and
-rotates the token. User administration is for system administrators inside their scope and goes through
-accounts.services, which enforce the role-rank and 三员分立 rules.
+locks the username exactly as on the login page; a wrong password, an unknown user and a disabled account all get
+the same 400 answer, a locked username (existing or not) the lockout message with the time to retry. Success
+sends `user_logged_in` (audit "auth.login", axes reset) and rotates the token (services.token_issue). User
+administration is for system administrators inside their scope and goes through accounts.services, which enforce
+the role-rank and 三员分立 rules.
 """
 
 from django.contrib.auth import authenticate, logout
@@ -15,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -32,7 +32,7 @@ from dangjian.orgs.models import Org
 
 from . import selectors, services
 from .filters import UserFilter
-from .lockout import login_failed_message
+from .lockout import is_locked_out, lockout_message, login_failed_message
 from .models import User
 from .roles import Role, granted
 
@@ -69,21 +69,23 @@ class ObtainTokenView(APIView):
         request=TokenRequestSerializer, auth=[],
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description=_("Wrong credentials, disabled or locked account: one same message.")),
+            400: OpenApiResponse(description=_("Wrong credentials or disabled account: one same message. After too "
+                                               "many failures the username is locked for a while, whether such "
+                                               "an account exists or not, and the message says until when.")),
         },
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # On the HttpRequest: django-axes reads and flags it, and its middleware answers lockouts on the way out
-        # (with this very response: see accounts.lockout.lockout_response).
+        # On the HttpRequest: django-axes reads and flags it (a lockout is answered here, with when to retry).
         user = authenticate(request=request._request, **serializer.validated_data)
         if user is None:
-            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [login_failed_message()]})
+            message = (lockout_message(serializer.validated_data["username"]) if is_locked_out(request._request)
+                       else login_failed_message())
+            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
         with transaction.atomic():
             user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-            Token.objects.filter(user=user).delete()
-            token = Token.objects.create(user=user)
+            token = services.token_issue(user=user)
         return Response({"token": token.key})
 
 
@@ -96,7 +98,7 @@ class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         user = request.user
-        Token.objects.filter(user=user).delete()
+        services.token_revoke(user=user)
         if isinstance(request.successful_authenticator, SessionAuthentication):
             logout(request._request)  # sends user_logged_out itself
         else:

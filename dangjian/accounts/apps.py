@@ -8,6 +8,7 @@ AUDIT_ACTIONS = {
     "auth.lockout": _("Account locked out"),
     "auth.logout": _("Log out"),
     "auth.password_change": _("Change own password"),
+    "auth.token_issue": _("Issue API token"),
     "user.create": _("Create account"),
     "user.update": _("Edit account"),
     "user.reset_password": _("Reset account password"),

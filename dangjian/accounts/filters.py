@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from dangjian.core.forms import FilterForm
 from dangjian.core.models import AuditEntry
 
+from . import selectors
 from .models import User
 from .roles import Role
 
@@ -45,10 +47,18 @@ def _day_start(day):
 class AuditEntryFilter(django_filters.FilterSet):
     """Every filter keeps to an indexed column or a cheap equality; the page state lives in the URL."""
 
-    date_from = django_filters.DateFilter(label=_("From"), method="filter_date_from")
-    date_to = django_filters.DateFilter(label=_("To"), method="filter_date_to")
+    date_from = django_filters.DateFilter(label=pgettext_lazy("date range", "From"), method="filter_date_from")
+    date_to = django_filters.DateFilter(label=pgettext_lazy("date range", "To"), method="filter_date_to")
     actor = django_filters.CharFilter(label=_("Actor (username)"), field_name="actor_name")
-    action = django_filters.CharFilter(label=_("Action"), field_name="action", lookup_expr="startswith")
+    # The page's action box: text matched against the registered labels (a <datalist> offers them), so
+    # typing 登录 finds every action whose label contains it; the code prefix `action` stays for the API and URLs.
+    action_label = django_filters.CharFilter(
+        label=_("Action"), method="filter_action_label",
+        widget=forms.TextInput(attrs={"list": "audit-action-labels", "autocomplete": "off",
+                                      "placeholder": _("Type or choose")}),
+    )
+    action = django_filters.CharFilter(label=_("Action code (prefix)"), field_name="action",
+                                       lookup_expr="startswith")
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=AuditEntry.Outcome.choices)
     object_type = django_filters.CharFilter(label=_("Object type"))
     object_id = django_filters.CharFilter(label=_("Object id"))
@@ -57,9 +67,15 @@ class AuditEntryFilter(django_filters.FilterSet):
 
     class Meta:
         model = AuditEntry
-        fields = ["date_from", "date_to", "actor", "action", "outcome", "object_type", "object_id", "ip",
-                  "request_id"]
+        fields = ["date_from", "date_to", "actor", "action_label", "outcome", "object_type", "object_id", "action",
+                  "ip", "request_id"]
         form = FilterForm
+
+    def filter_action_label(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(action__in=selectors.audit_action_codes(value)) | Q(action__startswith=value))
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(at__gte=_day_start(value))

@@ -9,12 +9,14 @@ from dangjian.core.validators import normalize_id_number, validate_id_number
 from dangjian.orgs.models import Org
 
 from . import selectors
+from .lockout import is_locked_out, lockout_message
 from .models import User, username_validator
 from .roles import RANK, Role
 
 
 class LoginForm(AuthenticationForm):
-    """Wrong password, unknown user, disabled account and lockout all get one and the same message."""
+    """Wrong password, unknown user and disabled account all get one and the same message; a locked username
+    (existing or not) is told it is locked and when to retry (accounts.lockout)."""
 
     error_messages = {
         "invalid_login": _("Incorrect username or password."),
@@ -24,6 +26,11 @@ class LoginForm(AuthenticationForm):
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def get_invalid_login_error(self):
+        if is_locked_out(self.request):
+            return ValidationError(lockout_message(self.cleaned_data.get("username")), code="locked")
+        return super().get_invalid_login_error()
 
 
 class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):

@@ -1,14 +1,25 @@
 """Reads for the accounts, security and audit pages (and the accounts API)."""
 
+import datetime as dt
+import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 from axes.models import AccessAttempt
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Sum
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
+from dangjian.core.audit import ACTION_LABELS
 from dangjian.core.crypto import blind_index
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.filters import OrgFilter
@@ -83,6 +94,27 @@ class LockedAccount:
     locked_until: datetime
 
 
+def _lock_lifts(rows):
+    """When the lock of one username lifts, from its recent attempt rows [(failures, time)] newest first;
+    None when those rows do not reach the limit. The lock holds while the attempts newer than (now - cool-off)
+    add up to the limit: it lifts a cool-off after the oldest of the newest rows that still reach the limit."""
+    total = 0
+    for failures, at in rows:
+        total += failures
+        if total >= settings.AXES_FAILURE_LIMIT:
+            return at + settings.AXES_COOLOFF_TIME
+    return None
+
+
+def lockout_until(username):
+    """When the login lockout of `username` lifts, or None when it is not locked. Any username: django-axes
+    counts the attempts per username whether such an account exists or not (AXES_LOCKOUT_PARAMETERS)."""
+    rows = list(_recent_attempts().filter(username=username)
+                .values_list("failures_since_start", "attempt_time").order_by("-attempt_time"))
+    until = _lock_lifts(rows)
+    return until if until is not None and until > timezone.now() else None
+
+
 def locked_accounts(actor):
     """Accounts of the actor's subtree that are locked now (failures within the cool-off reach the limit),
     each with the time the lock lifts by itself. Two queries, whatever the number of accounts."""
@@ -95,17 +127,11 @@ def locked_accounts(actor):
     by_user = {}
     for username, failures, at in attempts:
         by_user.setdefault(username, []).append((failures, at))
-    limit, cooloff = settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
     locked = {}
     for username, rows in by_user.items():
-        # The lock holds while the attempts newer than (now - cool-off) add up to the limit: it lifts a
-        # cool-off after the oldest of the newest rows that still reach the limit.
-        total = 0
-        for failures, at in rows:
-            total += failures
-            if total >= limit:
-                locked[username] = (sum(f for f, _ in rows), rows[0][1], at + cooloff)
-                break
+        until = _lock_lifts(rows)
+        if until is not None:
+            locked[username] = (sum(f for f, _at in rows), rows[0][1], until)
     users = User.objects.filter(username__in=locked).select_related("org").order_by("username")
     return [LockedAccount(user, *locked[user.username]) for user in users]
 
@@ -124,3 +150,168 @@ def audit_entry_hash_ok(entry):
 
     return entry_hash(entry) == entry.hash
 
+
+
+# --- audit: readable labels, objects and changes -------------------------------------------------------------
+
+# Pages of the objects the log names, for models without get_absolute_url().
+OBJECT_PAGES = {"orgs.org": "orgs:detail", "orgs.person": "orgs:person_detail", "accounts.user": "accounts:user_detail"}
+
+
+def audit_action_labels():
+    """[(code, label)] of every registered audit action, by label (current language)."""
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda item: item[1])
+
+
+def audit_action_codes(text):
+    """The action codes whose label (current language) or code contains `text`: 登录 finds 登录, 登录失败…"""
+    text = (text or "").strip().lower()
+    if not text:
+        return set()
+    return {code for code, label in ACTION_LABELS.items() if text in str(label).lower() or text in code.lower()}
+
+
+def audit_model(object_type):
+    """The model an entry's object_type ("app_label.model") names, or None (a model since removed, or none)."""
+    if not object_type or "." not in object_type:
+        return None
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type):
+    model = audit_model(object_type)
+    return capfirst(model._meta.verbose_name) if model is not None else object_type
+
+
+def _page_url(model, pk):
+    label = model._meta.label_lower
+    if label in OBJECT_PAGES:
+        try:
+            return reverse(OBJECT_PAGES[label], kwargs={"pk": pk})
+        except NoReverseMatch:
+            return ""
+    return ""
+
+
+def _openable(model, ids, user):
+    """Ids among `ids` whose page `user` may open: the object still exists and is in their scope (the audit
+    administrator has no capability on domain data: usually none, and then without a query)."""
+    if not ids or model._meta.label_lower not in OBJECT_PAGES or not hasattr(model.objects, "visible_to"):
+        return set()
+    scoped = model.objects.visible_to(user)
+    if isinstance(scoped, models.QuerySet) and scoped.query.is_empty():
+        return set()
+    return set(scoped.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def audit_object(entry, user):
+    """The entry's object as {type, name, url}: the model's verbose name, the name it had (object_repr), and
+    its page when it still exists and `user` may open it."""
+    model = audit_model(entry.object_type)
+    url = ""
+    if model is not None and entry.object_id.isdigit():
+        pk = int(entry.object_id)
+        if pk in _openable(model, {pk}, user):
+            url = _page_url(model, pk)
+    return {"type": object_type_label(entry.object_type), "name": entry.object_repr, "url": url}
+
+
+@dataclass
+class Change:
+    name: str
+    label: str
+    before: dict  # {"text", "url"}
+    after: dict
+    changed: bool  # in before and after, with different values
+    unchanged: bool  # in before and after, with the same value
+
+
+def _related_names(model, ids):
+    """{pk: name} of `model` rows, in one query, without loading (or decrypting) anything else."""
+    names = {f.name for f in model._meta.concrete_fields}
+    if "name" in names:
+        return dict(model._base_manager.filter(pk__in=ids).values_list("pk", "name"))
+    return {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=ids)}
+
+
+def _fk_id(value):
+    return int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+
+
+def _text(field, value):
+    if value is None or value == "":
+        return "—"
+    if field is not None:
+        if field.choices:
+            display = dict(field.flatchoices).get(value)
+            if display is not None:
+                return str(display)
+        if isinstance(field, models.BooleanField):
+            return _("Yes") if value else _("No")
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            try:
+                return date_format(timezone.localtime(dt.datetime.fromisoformat(value)), "Y-m-d H:i")
+            except ValueError:
+                return value
+        if isinstance(field, models.DateField) and isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value).strftime("%Y-%m-%d")
+            except ValueError:
+                return value
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def audit_changes(entry, user):
+    """The entry's before/after as rows (field label, before, after), with readable values: display values of
+    choices, names instead of ids for foreign keys (one query per related model, for all ids), dates as
+    yyyy-mm-dd; masked personal data stays masked (the log only ever holds the mask). Bookkeeping columns (the
+    primary key, non-editable fields such as pinyin or timestamps) are left to the raw JSON."""
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    model = audit_model(entry.object_type)
+    keys = list(dict.fromkeys([*before, *after]))
+    fields = {}
+    for key in keys:
+        try:
+            field = model._meta.get_field(key) if model is not None else None
+        except FieldDoesNotExist:
+            field = None
+        if field is not None and (field.primary_key or not field.editable):
+            continue
+        fields[key] = field
+    keys = list(fields)
+    ids = defaultdict(set)
+    for key, field in fields.items():
+        if field is not None and field.many_to_one:
+            for value in (before.get(key), after.get(key)):
+                if _fk_id(value) is not None:
+                    ids[field.related_model].add(_fk_id(value))
+    names = {related: _related_names(related, pks) for related, pks in ids.items()}
+    openable = {related: _openable(related, pks, user) for related, pks in ids.items()}
+
+    def cell(key, source):
+        if key not in source:
+            return {"text": "", "url": ""}
+        field, value = fields[key], source[key]
+        if field is not None and field.many_to_one and _fk_id(value) is not None:
+            pk = _fk_id(value)
+            related = field.related_model
+            name = names[related].get(pk, f"#{pk}")
+            return {"text": name, "url": _page_url(related, pk) if pk in openable[related] else ""}
+        return {"text": _text(field, value), "url": ""}
+
+    rows = []
+    for key in keys:
+        field = fields[key]
+        label = capfirst(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else key
+        both = key in before and key in after
+        rows.append(Change(key, str(label), cell(key, before), cell(key, after),
+                           both and before[key] != after[key], both and before[key] == after[key]))
+    return rows

@@ -105,6 +105,7 @@ def _raise(errors):
 
 
 def _end_api_tokens(user):
+    """Delete the account's API tokens (at most one); returns how many ended. Callers audit."""
     count, _deleted = Token.objects.filter(user=user).delete()
     return count
 
@@ -259,6 +260,27 @@ def password_change(*, user, new_password):
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     audit.record("auth.password_change", actor=user, obj=user)
     return user
+
+
+# --- API tokens -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def token_issue(*, user):
+    """A new API token for `user`, who has just proved their password (token login): the previous token stops
+    working (one token per account), and the issue is audited. Returns the Token."""
+    if user is None or not user.is_active:
+        raise PermissionDenied(_("This account cannot receive an API token."))
+    ended = _end_api_tokens(user)
+    token = Token.objects.create(user=user)
+    audit.record("auth.token_issue", actor=user, obj=user, after={"previous_tokens_ended": ended})
+    return token
+
+
+@transaction.atomic
+def token_revoke(*, user):
+    """End the account's API token (API logout); the logout itself is audited by the login signals."""
+    return _end_api_tokens(user)
 
 
 # --- security administrator -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from dangjian.core import tabular
+from dangjian.core.audit import action_label
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate
 from dangjian.core.scoping import get_visible_or_404
@@ -222,34 +223,49 @@ def account_unlock(request):
 @capability_required(AUDIT_VIEW)
 def audit_list(request):
     filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries())
-    return render(request, "accounts/audit_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)})
+    return render(request, "accounts/audit_list.html", {
+        "filter": filterset, "page": paginate(request, filterset.qs), "action_labels": selectors.audit_action_labels(),
+    })
 
 
 @capability_required(AUDIT_VIEW)
 def audit_detail(request, seq):
     entry = get_visible_or_404(selectors.audit_entries(), seq=seq)
+    changes = selectors.audit_changes(entry, request.user)
     return render(request, "accounts/audit_detail.html", {
         "entry": entry, "hash_ok": selectors.audit_entry_hash_ok(entry),
+        "object": selectors.audit_object(entry, request.user), "changes": changes,
+        "shown": [c for c in changes if not c.unchanged], "unchanged": [c for c in changes if c.unchanged],
         "before_json": _json(entry.before, indent=2), "after_json": _json(entry.after, indent=2),
     })
 
 
 @tabular.exporter
 def audit_exporter(user, params):
-    """The audit log's export (at most AUDIT_EXPORT_LIMIT entries) for the audit administrator (also run by a job)."""
+    """The audit log's export (at most AUDIT_EXPORT_LIMIT entries) for the audit administrator (also run by a job):
+    labels for people (action, object type, outcome), each code in a column of its own for machines."""
     require_capability(user, AUDIT_VIEW)
     filterset = AuditEntryFilter(params, queryset=selectors.audit_entries())
     headers = [_("Sequence"), _("Time"), _("Actor"), _("IP address"), _("Request id"), _("Action"),
-               _("Object type"), _("Object id"), _("Object"), _("Outcome"), _("Before"), _("After")]
+               _("Action code"), _("Object type"), _("Object type code"), _("Object id"), _("Object"), _("Outcome"),
+               _("Outcome code"), pgettext("audit change", "Before"), pgettext("audit change", "After")]
     return tabular.Export(queryset=filterset.qs, headers=headers, rows=_audit_rows, title=_("Audit log"),
                           filename=_("audit-log"), action="audit.export", object_type="core.auditentry",
                           limit=AUDIT_EXPORT_LIMIT)
 
 
 def _audit_rows(queryset):
+    type_labels = {}
+
+    def type_label(code):
+        if code not in type_labels:
+            type_labels[code] = str(selectors.object_type_label(code)) if code else ""
+        return type_labels[code]
+
     for e in queryset.iterator(chunk_size=2000):
-        yield [e.seq, e.at, e.actor_name, e.ip, e.request_id, e.action, e.object_type, e.object_id, e.object_repr,
-               e.get_outcome_display(), _json(e.before), _json(e.after)]
+        yield [e.seq, e.at, e.actor_name, e.ip, e.request_id, str(action_label(e.action)), e.action,
+               type_label(e.object_type), e.object_type, e.object_id, e.object_repr, e.get_outcome_display(),
+               e.outcome, _json(e.before), _json(e.after)]
 
 
 @capability_required(AUDIT_VIEW)

@@ -110,24 +110,36 @@ def test_missing_fields_are_field_errors(db):
     assert response.status_code == 400 and CJK.search(response.json()["password"][0])
 
 
-def test_lockout_after_five_failures(users):
-    wrong = obtain("wanzhai", "wrong-Password1")
-    for _ in range(4):
-        obtain("wanzhai", "wrong-Password1")
-    assert audit_count("auth.login_failed", object_repr="wanzhai") == 5
-    assert audit_count("auth.lockout", object_repr="wanzhai", outcome="denied") == 1
-    locked = obtain("wanzhai")  # the right password, while locked
-    assert locked.status_code == 400
-    assert locked.content == wrong.content
-    assert not Token.objects.filter(user=users["wanzhai"]).exists()
-    assert not AuditEntry.objects.filter(action="auth.login").exists()
-    # Other accounts are not affected.
-    assert obtain("xiaohe").status_code == 200
-    # 30 minutes later the account opens again (no longer: attempts during the lockout do not extend it).
-    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=29)):
-        assert obtain("wanzhai").status_code == 400
-    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31)):
-        assert obtain("wanzhai").status_code == 200
+LOCK_START = datetime.datetime(2026, 3, 2, 14, 4, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+LOCKED = {"non_field_errors": ["该账号已暂时锁定，请于 14:35 后重试。"]}
+
+
+@pytest.mark.parametrize("username", ["wanzhai", "nobody-here"])
+def test_lockout_after_five_failures(users, username):
+    """The same for an existing account and a made-up username: the lockout message reveals no account."""
+    with time_machine.travel(LOCK_START, tick=False) as clock:
+        wrong = obtain(username, "wrong-Password1")
+        assert wrong.json() == {"non_field_errors": [login_failed_message()]}
+        for _ in range(3):
+            assert obtain(username, "wrong-Password1").content == wrong.content
+        fifth = obtain(username, "wrong-Password1")
+        assert fifth.status_code == 400 and fifth.json() == LOCKED
+        assert audit_count("auth.login_failed", object_repr=username) == 5
+        assert audit_count("auth.lockout", object_repr=username, outcome="denied") == 1
+        clock.shift(datetime.timedelta(minutes=1))
+        locked = obtain(username)  # the right password (for wanzhai), while locked
+        assert locked.status_code == 400 and locked.json() == LOCKED
+        assert not Token.objects.exists()
+        assert not AuditEntry.objects.filter(action__in=["auth.login", "auth.token_issue"]).exists()
+        # Other accounts are not affected.
+        assert obtain("xiaohe").status_code == 200
+        # 30 minutes later the username opens again (no later: attempts during the lockout do not extend it).
+        clock.shift(datetime.timedelta(minutes=28, seconds=59))  # 14:34:29
+        assert obtain(username).json() == LOCKED
+        clock.shift(datetime.timedelta(seconds=31))  # 14:35:00, the time the message named
+        assert obtain(username).status_code == (200 if username == "wanzhai" else 400)
+        if username != "wanzhai":
+            assert obtain(username).json() == {"non_field_errors": [login_failed_message()]}
 
 
 def test_lockout_counts_page_and_api_attempts_together(users):

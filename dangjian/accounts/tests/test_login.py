@@ -126,29 +126,57 @@ def test_a_reset_password_must_be_changed_and_ends_open_sessions(client, tree, u
 # --- lockout -----------------------------------------------------------------------------------------------
 
 
-def test_five_failures_lock_the_account_for_30_minutes_with_the_same_message(client, users):
-    start = timezone.now()
-    with time_machine.travel(start, tick=False) as clock:
+# A fixed instant: 2026-03-02 14:04:30 in Shanghai. Five failures lock the username until 14:34:30, and the
+# message says to retry after 14:35 (rounded up, so a retry at the time shown succeeds).
+LOCK_START = datetime.datetime(2026, 3, 2, 14, 4, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+LOCKED_MESSAGE = "该账号已暂时锁定，请于 14:35 后重试。"
+
+
+def test_five_failures_lock_the_account_for_30_minutes_and_say_until_when(client, users):
+    with time_machine.travel(LOCK_START, tick=False) as clock:
         wrong = _login(client, "wanzhai", "Wrong#2024")
         assert wrong.status_code == 200
         assert _alert(wrong) == WRONG_MESSAGE and _form_errors(wrong) == [WRONG_MESSAGE]
-        for _ in range(4):
-            _login(client, "wanzhai", "Wrong#2024")
-        locked = _login(client, "wanzhai", PASSWORD)  # the correct password, sixth attempt
-        assert locked.status_code == wrong.status_code
-        assert _alert(locked) == _alert(wrong) and _form_errors(locked) == _form_errors(wrong)
+        for _ in range(3):
+            assert _alert(_login(client, "wanzhai", "Wrong#2024")) == WRONG_MESSAGE
+        fifth = _login(client, "wanzhai", "Wrong#2024")  # this failure reaches the limit
+        assert _alert(fifth) == LOCKED_MESSAGE
+        clock.shift(datetime.timedelta(minutes=5))
+        locked = _login(client, "wanzhai", PASSWORD)  # the correct password, while locked
+        assert locked.status_code == 200
+        assert _alert(locked) == LOCKED_MESSAGE and _form_errors(locked) == [LOCKED_MESSAGE]
         assert "_auth_user_id" not in client.session
-        # An unknown account answers the same way.
-        assert _alert(_login(client, "nobody", "Wrong#2024")) == WRONG_MESSAGE
-        clock.shift(datetime.timedelta(minutes=29))
-        assert _alert(_login(client, "wanzhai", PASSWORD)) == WRONG_MESSAGE
-        clock.shift(datetime.timedelta(minutes=2))
+        clock.shift(datetime.timedelta(minutes=24))  # 14:33:30, still locked: attempts do not extend it
+        assert _alert(_login(client, "wanzhai", PASSWORD)) == LOCKED_MESSAGE
+        clock.shift(datetime.timedelta(minutes=1, seconds=30))  # 14:35:00, the time the message named
         response = _login(client, "wanzhai", PASSWORD)
         assert response.status_code == 302
         assert client.session["_auth_user_id"] == str(users["wanzhai"].pk)
     account = AuditEntry.objects.filter(object_type="accounts.user", object_id=str(users["wanzhai"].pk))
     actions = list(account.order_by("seq").values_list("action", flat=True))
     assert actions.count("auth.login_failed") >= 5 and "auth.lockout" in actions and actions[-1] == "auth.login"
+
+
+def test_an_unknown_username_is_locked_the_same_way(client, users):
+    """django-axes counts attempts per username whether the account exists or not: the lockout message
+    cannot tell an existing account from a made-up name."""
+    answers = {}
+    for username in ("wanzhai", "nobody-here"):
+        with time_machine.travel(LOCK_START, tick=False):
+            before = [_alert(_login(client, username, "Wrong#2024")) for _ in range(4)]
+            fifth = _alert(_login(client, username, "Wrong#2024"))
+            sixth = _login(client, username, PASSWORD)
+        answers[username] = (before, fifth, _alert(sixth), sixth.status_code)
+    assert answers["wanzhai"] == answers["nobody-here"] == ([WRONG_MESSAGE] * 4, LOCKED_MESSAGE, LOCKED_MESSAGE, 200)
+    assert AuditEntry.objects.filter(action="auth.lockout", object_repr="nobody-here", object_id="").exists()
+
+
+def test_lockout_message_names_the_date_when_the_lock_lifts_tomorrow(client, users):
+    late = datetime.datetime(2026, 3, 2, 23, 50, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    with time_machine.travel(late, tick=False):
+        for _ in range(5):
+            response = _login(client, "wanzhai", "Wrong#2024")
+    assert _alert(response) == "该账号已暂时锁定，请于 2026-03-03 00:20 后重试。"
 
 
 def test_lockout_is_per_account(client, users):

@@ -11,6 +11,7 @@ from dangjian.accounts import services
 from dangjian.accounts.models import User
 from dangjian.accounts.roles import ADMIN_ROLES, Role
 from dangjian.conftest import PASSWORD, make_person, make_user
+from dangjian.core import audit
 from dangjian.core.exceptions import NotInScope
 from dangjian.core.models import AuditEntry
 
@@ -280,7 +281,8 @@ def test_disable_and_enable(tree, users):
     assert target.is_active
     with pytest.raises(ValidationError):
         services.user_enable(actor=users["sysadmin"], user=target)
-    actions = AuditEntry.objects.filter(action__startswith="user.", actor__isnull=False).order_by("seq").values_list("action", flat=True)
+    actions = (AuditEntry.objects.filter(action__startswith="user.", actor__isnull=False).order_by("seq")
+               .values_list("action", flat=True))
     assert list(actions) == ["user.disable", "user.enable"]
 
 
@@ -332,3 +334,47 @@ def test_create_admin_command(tree, monkeypatch):
     with pytest.raises(CommandError, match="password"):
         call_command("create_admin", org="4228", role="sysadmin", username="sys-root", name="某", stdout=out)
     assert not User.objects.filter(username__in=["x-admin", "sys-root"]).exists()
+
+
+# --- API tokens (one place for page, API and administrators) ---------------------------------------------------
+
+
+def test_token_issue_rotates_and_audits(users):
+    user = users["wanzhai"]
+    first = services.token_issue(user=user)
+    entry = AuditEntry.objects.get(action="auth.token_issue")
+    assert entry.actor_id == user.pk and entry.object_id == str(user.pk) and entry.after == {"previous_tokens_ended": 0}
+    second = services.token_issue(user=user)
+    assert first.key != second.key
+    assert list(Token.objects.filter(user=user).values_list("key", flat=True)) == [second.key]
+    assert AuditEntry.objects.filter(action="auth.token_issue").order_by("-seq").first().after == \
+        {"previous_tokens_ended": 1}
+    assert "auth.token_issue" in audit.ACTION_LABELS
+
+
+def test_token_issue_refuses_a_disabled_account_and_changes_nothing(users):
+    user = users["wanzhai"]
+    token = services.token_issue(user=user)
+    services.user_disable(actor=users["sysadmin"], user=user)  # ends the token itself
+    assert not Token.objects.filter(pk=token.pk).exists()
+    user.refresh_from_db()
+    counts = (Token.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(PermissionDenied) as exc:
+        services.token_issue(user=user)
+    assert "不能获取接口令牌" in str(exc.value)
+    assert (Token.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def test_token_revoke_ends_only_that_accounts_token(users):
+    services.token_issue(user=users["wanzhai"])
+    other = services.token_issue(user=users["xiaohe"])
+    assert services.token_revoke(user=users["wanzhai"]) == 1
+    assert services.token_revoke(user=users["wanzhai"]) == 0
+    assert list(Token.objects.values_list("key", flat=True)) == [other.key]
+
+
+def test_reset_and_disable_end_the_token_issued_by_the_service(users):
+    services.token_issue(user=users["wanzhai"])
+    services.user_reset_password(actor=users["sysadmin"], user=users["wanzhai"], password=NEW_PASSWORD)
+    assert not Token.objects.filter(user=users["wanzhai"]).exists()
+    assert AuditEntry.objects.get(action="user.reset_password").after["api_tokens_ended"] == 1
