@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from dangjian.accounts.lockout import login_failed_message
 from dangjian.accounts.models import User
 from dangjian.accounts.roles import Role
+from dangjian.core.permissions import granted
 from dangjian.conftest import PASSWORD, make_person, make_user
 from dangjian.core.models import AuditEntry
 
@@ -216,7 +217,8 @@ def test_me(users, tree):
     assert body["username"] == "wanzhai" and body["name"] == "测试用户"
     assert body["org"] == {"id": tree["wanzhai"].pk, "name": "中共万寨乡委员会", "level": 4}
     assert body["role"] == "township" and CJK.search(body["role_display"])
-    assert body["capabilities"] == ["org.edit", "org.view", "person.edit", "person.view"]
+    assert body["capabilities"] == granted(Role.TOWNSHIP)
+    assert {"org.edit", "org.view", "person.edit", "person.view", "self.service"} <= set(body["capabilities"])
     assert "password" not in body
     assert client(users["auditor"]).get("/api/v1/me/").json()["capabilities"] == ["audit.view"]
 

@@ -106,7 +106,8 @@ def test_home_page_for_an_organization_department(client, tree, users):
     page = client.get(reverse("home")).content.decode()
     assert "中共宣恩县委" in page
     assert "下级组织" in page and "乡镇党委" in page and "正式党员" in page and "预备党员" in page
-    assert "未配备书记" in page and "换届提醒" in page and "即将届满" in page
+    assert "未配备书记" in page and "需换届" in page and "六个月内届满" in page and "待办事项" in page
+    assert "需换届：中共伍家台村支部委员会" in page  # the election reminder is a to-do
     assert reverse("orgs:detail", args=[tree["wujiatai"].pk]) in page
     assert 'data-figure="orgs.suborgs.total">4<' in page  # 2 townships, 1 village, 1 branch
     assert 'data-figure="orgs.members.total"' in page

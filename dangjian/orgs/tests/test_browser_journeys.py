@@ -77,10 +77,10 @@ def test_admin_journey_tree_search_add_member_export(browser_page, live_server, 
     # Log in on the Chinese login page and land on the home page with real figures.
     log_in(page, live_server, "xuanen")
     expect(page.locator("h2.page-title")).to_have_text("中共宣恩县委")
-    expect(page.locator('[data-figure="members-total"]')).to_have_text("3")
-    expect(page.locator('[data-figure="members-full"]')).to_have_text("2")
-    expect(page.locator('[data-figure="members-probationary"]')).to_have_text("1")
-    expect(page.locator('[data-figure="sub-total"]')).to_have_text("4")
+    expect(page.locator('[data-figure="orgs.members.total"]')).to_have_text("3")
+    expect(page.locator('[data-figure="orgs.members.full"]')).to_have_text("2")
+    expect(page.locator('[data-figure="orgs.members.probationary"]')).to_have_text("1")
+    expect(page.locator('[data-figure="orgs.suborgs.total"]')).to_have_text("4")
     screenshot(page, "journey-home")
     if phone:
         assert_no_horizontal_scroll(page)
