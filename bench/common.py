@@ -57,7 +57,7 @@ def ensure_data(force=False, log=print):
 
     from dangjian.core import metrics
     from dangjian.core.models import Summary
-    from dangjian.orgs import demo_builder
+    from dangjian.demo import builder as demo_builder
     from dangjian.orgs.models import Org, Person, Position
 
     if force or Org.objects.count() < MIN_ORGS:

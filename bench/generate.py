@@ -5,7 +5,7 @@ communities → ~12,500 branches (~15,000 organizations), ~250,000 people with p
     .venv/bin/python bench/generate.py --pg       # PostgreSQL: database dangjian_bench (created if missing)
     DATABASE_URL=... .venv/bin/python bench/generate.py
 
-The data comes from the same builder as `manage.py demo` (dangjian.orgs.demo_builder, scale "bench"), so it
+The data comes from the same builder as `manage.py demo` (dangjian.demo.builder, scale "bench"), so it
 keeps every invariant of the services. An existing dataset is kept unless --force is given.
 """
 

@@ -7,7 +7,8 @@ import random
 import pytest
 
 from dangjian.core.permissions import Role
-from dangjian.orgs import services, synthetic
+from dangjian.demo import synthetic
+from dangjian.orgs import services
 from dangjian.orgs.models import Level, Org
 
 PASSWORD = "Enshi@2012"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.accounts",
     "dangjian.dashboard",
+    "dangjian.demo",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -20,10 +20,11 @@ from rest_framework.response import Response
 
 from dangjian.core.api import ScopedAPIViewSet, UserFilterBackend
 
-from . import choices, services, transfer_selectors
+from . import choices, services
 from .filters import OrgFilter, PersonFilter, PositionFilter
 from .models import Org, Person, Position, Transfer
-from .transfer_views import letter_response
+from .selectors import transfers as transfer_selectors
+from .views.transfers import letter_response
 
 # --- serializers: references --------------------------------------------------------------------------
 

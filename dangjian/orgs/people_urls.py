@@ -1,8 +1,8 @@
 # People pages (names in the "orgs" namespace: orgs:person_list, ...).
 from django.urls import path
 
-from . import people_views as views
-from . import transfer_views
+from .views import people as views
+from .views import transfers as transfer_views
 
 urlpatterns = [
     path("", views.person_list, name="person_list"),
@@ -16,7 +16,7 @@ urlpatterns = [
     path("<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
     path("positions/new/", views.position_create, name="position_create"),
     path("positions/<int:pk>/end/", views.position_end, name="position_end"),
-    # 组织关系转接 (orgs.transfer_views)
+    # 组织关系转接 (orgs.views.transfers)
     path("transfers/", transfer_views.transfer_list, name="transfer_list"),
     path("transfers/<int:pk>/", transfer_views.transfer_detail, name="transfer_detail"),
     path("transfers/<int:pk>/accept/", transfer_views.transfer_accept, name="transfer_accept"),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from .views import orgs as views
 
 app_name = "orgs"
 urlpatterns = [

@@ -17,9 +17,9 @@ from rest_framework.test import APIClient
 from dangjian.accounts.lockout import login_failed_message
 from dangjian.accounts.models import User
 from dangjian.accounts.roles import Role
-from dangjian.core.permissions import granted
 from dangjian.conftest import PASSWORD, make_person, make_user
 from dangjian.core.models import AuditEntry
+from dangjian.core.permissions import granted
 
 TOKEN_URL = "/api/v1/auth/token/"
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -113,7 +113,7 @@ def test_large_reveal_export_runs_as_a_job_with_the_reason(users, members, setti
 def test_a_reveal_job_for_a_role_without_reveal_fails_and_is_audited(users, members):
     job = Job.objects.create(
         requester=users["leader"], kind="dangjian.core.tabular.run_export", label="x", expires_at=timezone.now(),
-        params={"exporter": "dangjian.orgs.people_views.person_exporter", "format": "xlsx", "query": {},
+        params={"exporter": "dangjian.orgs.views.people.person_exporter", "format": "xlsx", "query": {},
                 "options": {"reveal": True, "reason": REASON}},
     )
     jobs.run_job.call(str(job.pk))

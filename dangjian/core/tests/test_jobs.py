@@ -196,7 +196,7 @@ def test_export_over_the_threshold_becomes_a_job(users, members, settings):
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
     assert job.kind == "dangjian.core.tabular.run_export" and job.label == "党员"
-    assert job.params == {"exporter": "dangjian.orgs.people_views.person_exporter", "format": "xlsx",
+    assert job.params == {"exporter": "dangjian.orgs.views.people.person_exporter", "format": "xlsx",
                           "query": {"sort": ["name"], "gender": [""]}, "options": {}}
     assert (job.status, job.done, job.total) == ("done", 3, 3)
     page = client.get(response["Location"]).content.decode()
@@ -250,7 +250,7 @@ def test_job_rebuilds_the_scope_of_the_requester_at_run_time(users, members, set
     settings.EXPORT_JOB_THRESHOLD = 0
     job = Job.objects.create(
         requester=users["wanzhai"], kind="dangjian.core.tabular.run_export", label="x", expires_at=timezone.now(),
-        params={"exporter": "dangjian.orgs.people_views.person_exporter", "format": "csv", "options": {},
+        params={"exporter": "dangjian.orgs.views.people.person_exporter", "format": "csv", "options": {},
                 "query": {"org": [str(members[3].org_id)]}},  # 云龙河 (巴东县): not 万寨乡's
     )
     jobs.run_job.call(str(job.pk))

@@ -21,9 +21,10 @@ from dangjian.accounts.forms import UserCreateForm
 from dangjian.accounts.models import User
 from dangjian.conftest import make_org, person_data
 from dangjian.core.forms import StyledFormMixin
-from dangjian.orgs import services, synthetic
+from dangjian.demo import synthetic
+from dangjian.orgs import services
 from dangjian.orgs.filters import OrgFilter
-from dangjian.orgs.forms import OrgForm
+from dangjian.orgs.forms.orgs import OrgForm
 from dangjian.orgs.models import Level, Org, Person
 
 ROOT = Path(__file__).resolve().parents[2]

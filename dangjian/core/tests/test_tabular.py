@@ -157,4 +157,4 @@ def test_filter_params_round_trip():
 def test_only_marked_exporters_can_be_loaded():
     with pytest.raises(ValueError, match="not an exporter"):
         tabular.load_exporter("dangjian.core.tabular.escape_cell")
-    assert tabular.load_exporter("dangjian.orgs.views.org_exporter").is_exporter
+    assert tabular.load_exporter("dangjian.orgs.views.orgs.org_exporter").is_exporter

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from dangjian.conftest import PASSWORD, assert_no_horizontal_scroll, make_person, screenshot
 from dangjian.core.validators import id_check_digit
-from dangjian.orgs import services, synthetic
+from dangjian.demo import synthetic
+from dangjian.orgs import services
 from dangjian.orgs.models import Person
 
 NEW_NAME = "覃春梅"

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from dangjian.conftest import assert_no_horizontal_scroll, make_person, screenshot
-from dangjian.orgs import services, synthetic
+from dangjian.demo import synthetic
+from dangjian.orgs import services
 from dangjian.orgs.models import Person, Position
 from dangjian.orgs.tests.test_browser_journeys import log_in
 

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangjian.conftest import make_org, make_person
-from dangjian.orgs import selectors, services
+from dangjian.orgs import services
 from dangjian.orgs.choices import Title
 from dangjian.orgs.models import Level, Org
+from dangjian.orgs.selectors import orgs as selectors
 
 pytestmark = pytest.mark.django_db
 

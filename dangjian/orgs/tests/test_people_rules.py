@@ -17,9 +17,12 @@ from rest_framework.test import APIClient
 from dangjian.conftest import make_org, make_person, person_data
 from dangjian.core.models import AuditEntry
 from dangjian.core.pinyin import org_core_name, org_name_keys, person_name_keys
-from dangjian.orgs import people_selectors, selectors, services, synthetic
+from dangjian.demo import synthetic
+from dangjian.orgs import services
 from dangjian.orgs.idcard import id_facts
 from dangjian.orgs.models import Level, Org, Person, Position
+from dangjian.orgs.selectors import orgs as selectors
+from dangjian.orgs.selectors import people as people_selectors
 
 TODAY = timezone.localdate()
 

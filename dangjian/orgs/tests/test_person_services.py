@@ -15,7 +15,8 @@ from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.exceptions import NotInScope
 from dangjian.core.models import AuditEntry
 from dangjian.core.validators import id_check_digit
-from dangjian.orgs import services, synthetic
+from dangjian.demo import synthetic
+from dangjian.orgs import services
 from dangjian.orgs.models import Person, Position, Transfer
 
 TODAY = timezone.localdate()

@@ -12,8 +12,9 @@ from dangjian.conftest import make_person
 from dangjian.core.exceptions import NotInScope
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing import assert_summary_matches_facts
-from dangjian.orgs import services, transfer_selectors, transfers
+from dangjian.orgs import services, transfers
 from dangjian.orgs.models import Person, Position, Transfer, TransferLetterCounter
+from dangjian.orgs.selectors import transfers as transfer_selectors
 from dangjian.orgs.tests.test_api import CJK, Unchanged, assert_refused, client
 
 TODAY = timezone.localdate()

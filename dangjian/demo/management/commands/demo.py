@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.accounts.models import User
-from dangjian.orgs import demo_builder, demo_data
+from dangjian.demo import builder as demo_builder
+from dangjian.demo import data as demo_data
 from dangjian.orgs.models import Org
 
 

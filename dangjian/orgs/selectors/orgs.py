@@ -10,10 +10,10 @@ from django.db.models import Count
 
 from dangjian.core.lists import sort_queryset
 
-from .capabilities import PERSON_VIEW
-from .choices import Status, Title
-from .filters import OrgFilter, org_search_q, search_rank
-from .models import ANCESTRY_COLUMNS, Org, Person, Position
+from ..capabilities import PERSON_VIEW
+from ..choices import Status, Title
+from ..filters import OrgFilter, org_search_q, search_rank
+from ..models import ANCESTRY_COLUMNS, Org, Person, Position
 
 SEARCH_LIMIT = 20
 TREE_CHILDREN_LIMIT = 200

@@ -16,7 +16,8 @@ from dangjian.core.crypto import blind_index
 from dangjian.core.models import AuditEntry
 from dangjian.core.testing import assert_summary_matches_facts
 from dangjian.core.validators import validate_id_number
-from dangjian.orgs import demo_data, services
+from dangjian.demo import data as demo_data
+from dangjian.orgs import services
 from dangjian.orgs.models import ANCESTRY_COLUMNS, Level, Org, Person, Position, Transfer, path_segment
 
 pytestmark = pytest.mark.django_db

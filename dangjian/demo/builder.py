@@ -25,11 +25,10 @@ from django.utils import timezone
 from dangjian.accounts.models import User
 from dangjian.core import audit, metrics
 from dangjian.core.pinyin import org_name_keys, person_name_keys
+from dangjian.orgs.models import Level, Org, Person, Position, Transfer, _add_years
+from dangjian.orgs.services import _set_tree_fields
 
-from . import demo_data as data
-from . import synthetic
-from .models import Level, Org, Person, Position, Transfer, _add_years
-from .services import _set_tree_fields
+from . import data, synthetic
 
 BATCH = 1000
 PEOPLE_FLUSH = 20000  # people generated before they (and their positions) are written

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.forms import DateInput, StyledFormMixin
 from dangjian.core.validators import normalize_id_number, validate_id_number
 
-from . import choices
-from .models import Org, Person
-from .services import DERIVED_FIELDS, PERSON_FIELDS
+from .. import choices
+from ..models import Org, Person
+from ..services import DERIVED_FIELDS, PERSON_FIELDS
 
 
 class PersonForm(StyledFormMixin, forms.ModelForm):

@@ -11,10 +11,10 @@ from dangjian.core.crypto import blind_index
 from dangjian.core.lists import sort_queryset
 from dangjian.core.validators import normalize_id_number
 
-from .capabilities import PERSON_EDIT
-from .choices import Status
-from .filters import PersonFilter, name_q, org_search_q, search_rank
-from .models import Org, Person
+from ..capabilities import PERSON_EDIT
+from ..choices import Status
+from ..filters import PersonFilter, name_q, org_search_q, search_rank
+from ..models import Org, Person
 
 # ?sort= value -> ORDER BY (a leading "-" reverses); every ordering ends on id so pages never overlap.
 SORTS = {

@@ -8,8 +8,8 @@ upper organizations — never people, never counts — for active organizations,
 
 from dangjian.core.exceptions import NotInScope
 
-from .filters import org_search_q
-from .models import Org, Transfer
+from ..filters import org_search_q
+from ..models import Org, Transfer
 
 DIRECTORY_LIMIT = 20
 DIRECTORY_MIN_LENGTH = 2

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core.forms import add_service_errors
 from dangjian.core.views import capability_required, perform_action, require_capability
 
-from . import services, transfer_selectors
-from .capabilities import PERSON_EDIT, PERSON_VIEW
-from .letters import letter_pdf
-from .models import Transfer
-from .people_forms import TransferReturnForm
+from .. import services
+from ..capabilities import PERSON_EDIT, PERSON_VIEW
+from ..forms.people import TransferReturnForm
+from ..letters import letter_pdf
+from ..models import Transfer
+from ..selectors import transfers as transfer_selectors
 
 
 def letter_response(context):

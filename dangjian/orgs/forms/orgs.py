@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import DateInput, StyledFormMixin
 
-from .models import Level, Org
-from .services import ORG_FIELDS
+from ..models import Level, Org
+from ..services import ORG_FIELDS
 
 
 def org_filter_form(form):

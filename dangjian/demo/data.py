@@ -3,7 +3,7 @@
 County and township names and the county division codes are real (恩施土家族苗族自治州, 2026); township codes
 follow the national pattern (街道 0xx, 镇 1xx, 乡 2xx, 区 4xx) but are assigned in list order, and village names
 are generated from common local place-name parts, except a few well-known villages (伍家台村 among them).
-Everything here is data; demo_builder turns it into rows.
+Everything here is data; demo.builder turns it into rows.
 """
 
 from dataclasses import dataclass

@@ -19,10 +19,11 @@ from dangjian.core.lists import PAGE_SIZE, paginate, sort_headers
 from dangjian.core.scoping import get_visible_or_404
 from dangjian.core.views import capability_required, perform_action, require_capability
 
-from . import selectors, services
-from .capabilities import PERSON_EDIT, PERSON_VIEW
-from .forms import OrgForm, OrgMoveForm, org_filter_form
-from .models import Org
+from .. import services
+from ..capabilities import PERSON_EDIT, PERSON_VIEW
+from ..forms.orgs import OrgForm, OrgMoveForm, org_filter_form
+from ..models import Org
+from ..selectors import orgs as selectors
 
 
 def _visible(request, pk):

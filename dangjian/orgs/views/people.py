@@ -1,6 +1,6 @@
 """People pages: list, export, detail, create, edit, transfer, reveal, positions.
 
-Reads go through people_selectors (scoped by visible_to), writes through orgs.services. An object outside the
+Reads go through orgs.selectors.people (scoped by visible_to), writes through orgs.services. An object outside the
 user's subtree answers 404; inside it, a role that may only read answers 403 on every write URL.
 """
 
@@ -25,11 +25,9 @@ from dangjian.core.models import AuditEntry
 from dangjian.core.scoping import get_visible_or_404
 from dangjian.core.views import capability_required, require_capability
 
-from . import people_selectors as selectors
-from . import services, transfer_selectors
-from .capabilities import PERSON_EDIT, PERSON_REVEAL, PERSON_VIEW
-from .models import Org, Person, Position
-from .people_forms import (
+from .. import services
+from ..capabilities import PERSON_EDIT, PERSON_REVEAL, PERSON_VIEW
+from ..forms.people import (
     IdSearchForm,
     PersonForm,
     PositionEndForm,
@@ -37,6 +35,9 @@ from .people_forms import (
     TransferForm,
     person_filter_form,
 )
+from ..models import Org, Person, Position
+from ..selectors import people as selectors
+from ..selectors import transfers as transfer_selectors
 
 # Where the org picker's links may lead (link mode); anything else is refused.
 PICKER_TARGETS = {"list": "orgs:person_list", "create": "orgs:person_create"}

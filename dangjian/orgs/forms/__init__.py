@@ -1,0 +1,1 @@
+"""Forms of the organization, people and transfer pages."""

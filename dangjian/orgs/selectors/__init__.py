@@ -1,0 +1,1 @@
+"""Reads of organizations, people and transfers (one module each)."""

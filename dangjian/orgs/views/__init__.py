@@ -1,0 +1,1 @@
+"""Organization, people and transfer pages (one module each)."""
