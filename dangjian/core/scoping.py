@@ -12,7 +12,8 @@ which capabilities (core.permissions) allow each action on that subtree:
 and, optionally, an own-records rule for members' self-service:
   - `owner_field = "person"` (or "pk" on the member record itself): a row whose owner is the user's own member
     record (`user.person_id`) is in scope for the actions listed in `owner_actions` (default view and edit),
-    for roles holding core.permissions.SELF_SERVICE, whatever their subtree.
+    for roles holding core.permissions.SELF_SERVICE that have no subtree rule for that action (a member; staff
+    reach their own records through their subtree).
 The user supplies `scope_org` (the root of their subtree), `person_id` and `has_capability(name)`.
 Outside scope an object does not exist: services raise NotInScope and callers answer 404, never 403.
 """
@@ -45,13 +46,16 @@ def scope_filter(model, user, action):
     org = user.scope_org
     if capability and org is not None and user.has_capability(capability):
         condition = scope_q(model, org)
+    if condition is not None:
+        # The subtree already holds the user's own records (their member record sits in their organization);
+        # adding "OR own" would only cost the big lists their index.
+        return condition
     owner_field = getattr(model, "owner_field", None)
     person_id = getattr(user, "person_id", None)
     if (owner_field and person_id and action in getattr(model, "owner_actions", (VIEW, EDIT))
             and user.has_capability(permissions.SELF_SERVICE)):
-        own = Q(**{owner_field: person_id})
-        condition = own if condition is None else condition | own
-    return condition
+        return Q(**{owner_field: person_id})
+    return None
 
 
 class ScopedQuerySet(models.QuerySet):

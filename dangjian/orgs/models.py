@@ -255,6 +255,7 @@ class Person(OrgFact):
     objects = ScopedManager()
     view_capability = PERSON_VIEW
     edit_capability = PERSON_EDIT
+    owner_field, owner_actions = "pk", ("view",)  # a member reads their own record (core.scoping)
 
     class Meta:
         verbose_name = _("person")
@@ -360,6 +361,7 @@ class Position(OrgFact):
     objects = ScopedManager()
     view_capability = PERSON_VIEW
     edit_capability = PERSON_EDIT
+    owner_field, owner_actions = "person", ("view",)  # and their own posts
 
     class Meta:
         verbose_name = _("position")
