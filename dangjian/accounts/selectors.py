@@ -20,10 +20,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from dangjian.core.audit import ACTION_LABELS
-from dangjian.core.crypto import blind_index
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.filters import OrgFilter
 from dangjian.orgs.models import Org, Person
+from dangjian.orgs.selectors.people import by_id_number
 
 from .models import User
 
@@ -36,11 +36,11 @@ def users_for(actor):
 
 
 def member_by_id_number(org, id_number):
-    """The member record with this ID number inside `org`'s subtree (blind index: nothing is decrypted)."""
-    value = (id_number or "").strip().upper()
-    if not value or org is None:
+    """The member record with this ID number inside `org`'s subtree (the system administrator sees no member
+    data: the record is found, never listed)."""
+    if org is None:
         return None
-    return Person.objects.filter(org.ancestry_q(), id_number_index=blind_index(value)).first()
+    return by_id_number(Person.objects.filter(org.ancestry_q()), id_number)
 
 
 def org_choices(actor, *, q="", selected=None, limit=ORG_CHOICES_LIMIT):

@@ -73,7 +73,10 @@ class OrgFilter(django_filters.FilterSet):
         label=_("Term"), method="filter_term",
         choices=[("due", _("Elections due")), ("ending", _("Ends within six months")), ("ended", _("Term ended"))],
     )
-    no_secretary = django_filters.BooleanFilter(label=_("Without a current secretary"), method="filter_no_secretary")
+    no_secretary = django_filters.ChoiceFilter(
+        label=_("Secretary"), method="filter_no_secretary",
+        choices=[("true", _("None recorded")), ("false", _("Recorded"))],
+    )
     below = django_filters.NumberFilter(label=_("Below organization"), method="filter_below",
                                         min_value=1, max_value=2**53)
 
@@ -89,7 +92,7 @@ class OrgFilter(django_filters.FilterSet):
         return queryset.filter(term_q(value))
 
     def filter_no_secretary(self, queryset, name, value):
-        return queryset.filter(~has_current_secretary() if value else has_current_secretary())
+        return queryset.filter(~has_current_secretary() if value == "true" else has_current_secretary())
 
     def filter_below(self, queryset, name, value):
         """Strictly below organization `value` (its subtree without itself)."""

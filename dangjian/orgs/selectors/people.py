@@ -39,9 +39,16 @@ def filtered_people(user, params):
     return filterset, sort_queryset(queryset, params.get("sort", ""), SORTS)
 
 
+def by_id_number(people, value):
+    """The person of `people` with exactly this ID number, or None: the one way a member record is found by its
+    number (normalized, then the blind index: nothing is decrypted, nothing scanned)."""
+    value = normalize_id_number(value or "")
+    return people.filter(id_number_index=blind_index(value)).first() if value else None
+
+
 def find_by_id_number(user, value):
-    """The visible person with exactly this ID number (blind index: no decryption, no scan), or None."""
-    return Person.objects.visible_to(user).filter(id_number_index=blind_index(normalize_id_number(value))).first()
+    """The visible person with exactly this ID number, or None."""
+    return by_id_number(Person.objects.visible_to(user), value)
 
 
 def masked(person, field):

@@ -41,15 +41,16 @@ def _editable(request, pk):
 @require_GET
 def org_list(request):
     filterset, queryset = selectors.org_list(request.user, request.GET)
-    parent_id = filterset.form.cleaned_data.get("parent") if filterset.form.is_valid() else None
+    chosen = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    parent_id, below_id = chosen.get("parent"), chosen.get("below")
     context = {
         "filter_form": org_filter_form(filterset.form),
         "page_obj": paginate(request, queryset),
         "parent": Org.objects.visible_to(request.user).filter(pk=parent_id).first() if parent_id else None,
+        "below": Org.objects.visible_to(request.user).filter(pk=below_id).first() if below_id else None,
         "headers": sort_headers(request, [("name", _("Organization name")), ("code", _("Code")), ("level", _("Level")),
                                           ("term_end", _("Term end"))]),
         "can_edit": request.user.has_capability(Org.edit_capability),
-        "filters_active": any(request.GET.get(k) for k in ("level", "kind", "sector", "is_active", "term")),
     }
     return render(request, "orgs/org_list.html", context)
 
