@@ -77,3 +77,11 @@ def capabilities_are_registered(app_configs=None, **kwargs):
         for where, name in declared if name and not permissions.is_registered(name)
     )
     return errors
+
+
+@checks.register()
+def menu_groups_are_declared(app_configs=None, **kwargs):
+    from . import workbench
+
+    return [checks.Error(f"Menu group {group!r} is not declared", hint="Declare it with workbench.menu_group().",
+                         id="core.E002") for group in sorted(workbench.undeclared_groups())]

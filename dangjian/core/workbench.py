@@ -84,7 +84,7 @@ class TodoProvider:
 
 
 _GROUPS: dict[str, tuple] = {}
-_MENU: list[MenuEntry] = []
+_MENU: dict[str, MenuEntry] = {}  # by URL name: a page has one entry
 _CARDS: dict[str, Card] = {}
 _TODOS: list[TodoProvider] = []
 
@@ -98,9 +98,7 @@ def menu_group(key, label, *, order):
 
 
 def menu_entry(group, label, url_name, icon, *, capability=None, order=0):
-    if any(e.url_name == url_name for e in _MENU):
-        return  # declared once per process (a module imported again under autoreload)
-    _MENU.append(MenuEntry(group, label, url_name, icon, capability, order))
+    _MENU[url_name] = MenuEntry(group, label, url_name, icon, capability, order)
 
 
 def card(key, label, function, *, capability=None, icon="ti-chart-bar", order=0):
@@ -120,13 +118,14 @@ def todos(label, function, *, capability=None):
 
 def declared_capabilities():
     """(where, capability) of every declaration, for the system check (core.checks)."""
-    yield from ((f"menu entry {e.url_name}", e.capability) for e in _MENU)
+    yield from ((f"menu entry {e.url_name}", e.capability) for e in _MENU.values())
     yield from ((f"card {c.key}", c.capability) for c in _CARDS.values())
     yield from ((f"to-dos {p.module}", p.capability) for p in _TODOS)
 
 
-def declared_groups():
-    return {e.group for e in _MENU} - set(_GROUPS)
+def undeclared_groups():
+    """Menu groups that entries name but no app declared (core.checks)."""
+    return {e.group for e in _MENU.values()} - set(_GROUPS)
 
 
 def _may(user, capability):
@@ -140,7 +139,7 @@ def menu(user):
     """[{label, items: [{label, url, icon}]}] the user may use, groups and entries in their declared order; an
     entry naming a page that is not installed is left out."""
     groups = {}
-    for entry in sorted(_MENU, key=lambda e: (e.order, str(e.url_name))):
+    for entry in sorted(_MENU.values(), key=lambda e: (e.order, str(e.url_name))):
         if not _may(user, entry.capability):
             continue
         try:

@@ -150,3 +150,10 @@ def test_role_table_lists_every_capability_once():
 def test_registering_a_capability_twice_from_another_module_is_refused():
     with pytest.raises(ImproperlyConfigured):
         permissions.capability("person.view", "again")
+
+
+def test_a_menu_entry_in_an_undeclared_group_fails_the_check(monkeypatch):
+    assert checks.menu_groups_are_declared() == []
+    monkeypatch.setitem(workbench._MENU, "nowhere:page",
+                        workbench.MenuEntry("nowhere", "Lost", "nowhere:page", "ti-x", None, 0))
+    assert [error.id for error in checks.menu_groups_are_declared()] == ["core.E002"]
