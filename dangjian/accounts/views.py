@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from dangjian.core import tabular
+from dangjian.core import permissions, tabular
 from dangjian.core.audit import action_label
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate
@@ -29,6 +29,7 @@ from .forms import (
     UserCreateForm,
     UserUpdateForm,
 )
+from .roles import Role
 
 AUDIT_EXPORT_LIMIT = 100_000
 
@@ -204,7 +205,7 @@ def org_options(request):
 def security(request):
     return render(request, "accounts/security.html", {
         "policy": selectors.password_policy(), "locked": selectors.locked_accounts(request.user),
-        "now": timezone.now(),
+        "now": timezone.now(), "roles": Role.choices, "role_table": permissions.role_table(),
     })
 
 

@@ -138,10 +138,6 @@ def get(key):
         raise ImproperlyConfigured(f"Unknown metric {key!r}.") from None
 
 
-def all_metrics():
-    return list(_METRICS.values())
-
-
 def kept_metrics(model=None):
     return [m for m in _METRICS.values() if m.kept and (model is None or m.model is model)]
 

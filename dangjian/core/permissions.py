@@ -87,10 +87,6 @@ def granted(role):
     return sorted(_GRANTS.get(role, ()))
 
 
-def label(name):
-    return check(name) and _CAPABILITIES[name].label
-
-
 def all_capabilities():
     return sorted(_CAPABILITIES.values(), key=lambda c: c.name)
 

@@ -16,6 +16,7 @@ from dangjian.accounts.models import User
 from dangjian.accounts.roles import Role
 from dangjian.conftest import PASSWORD, make_user
 from dangjian.core import audit
+from dangjian.core.permissions import role_table
 from dangjian.core.models import AuditEntry
 
 NEW_PASSWORD = "Xuanen#2024"
@@ -390,3 +391,11 @@ def test_audit_export_is_audited(client, login, users):
     entry = AuditEntry.objects.get(action="audit.export")
     assert entry.actor_id == users["auditor"].pk
     assert entry.after == {"rows": 3, "format": "xlsx", "filter": {"action": ["test"]}}
+
+
+def test_the_security_page_shows_the_role_table(client, users):
+    client.force_login(users["secadmin"])
+    page = client.get(reverse("accounts:security")).content.decode()
+    table = page.split('id="role-table"', 1)[1]
+    assert "查看完整身份证号和手机号码" in table and "person.reveal" in table and "组织部管理员" in table
+    assert table.count("ti-check") == sum(sum(held) for _cap, held in role_table())
