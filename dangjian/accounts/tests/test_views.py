@@ -16,8 +16,8 @@ from dangjian.accounts.models import User
 from dangjian.accounts.roles import Role
 from dangjian.conftest import PASSWORD, make_user
 from dangjian.core import audit
-from dangjian.core.permissions import role_table
 from dangjian.core.models import AuditEntry
+from dangjian.core.permissions import role_table
 
 NEW_PASSWORD = "Xuanen#2024"
 
