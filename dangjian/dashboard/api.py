@@ -1,6 +1,7 @@
 """/api/v1/home/: the home page's figures for the caller, each with the API list whose `count` equals it."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -8,17 +9,16 @@ from rest_framework.views import APIView
 
 from dangjian.core import workbench
 
-FigureSerializer = inline_serializer("HomeFigure", {
-    "key": serializers.CharField(),
-    "label": serializers.CharField(),
-    "value": serializers.IntegerField(),
-    "url": serializers.CharField(help_text="API list whose `count` equals `value` for the caller."),
-})
 HomeSerializer = inline_serializer("Home", {
     "cards": inline_serializer("HomeCard", {
         "key": serializers.CharField(),
         "label": serializers.CharField(),
-        "figures": FigureSerializer.__class__(many=True),
+        "figures": inline_serializer("HomeFigure", {
+            "key": serializers.CharField(),
+            "label": serializers.CharField(),
+            "value": serializers.IntegerField(),
+            "url": serializers.CharField(help_text=_("The API list whose count equals the value for the caller.")),
+        }, many=True),
     }, many=True),
     "todos": inline_serializer("HomeTodo", {
         "label": serializers.CharField(),
@@ -30,7 +30,7 @@ HomeSerializer = inline_serializer("Home", {
 
 @extend_schema(tags=["home"])
 class HomeView(APIView):
-    @extend_schema(responses=HomeSerializer)
+    @extend_schema(responses=HomeSerializer, summary=_("Home page figures and to-dos of the caller"))
     def get(self, request):
         cards = [
             {"key": card.key, "label": str(card.label), "figures": [f.as_api() for f in data.figures]}
