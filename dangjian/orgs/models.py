@@ -264,6 +264,11 @@ class Person(OrgFact):
         indexes = [
             models.Index(fields=[c, "pinyin", "id"], name=f"person_{c}_name") for c in ANCESTRY_COLUMNS.values()
         ] + [
+            # Lists count current members of a subtree (the people list's default, the live home figures): a
+            # covering index for `ancestor = ? AND status IN (…)`, or every row of a county is read from the table.
+            models.Index(fields=[c, "status"], name=f"person_{c}_status") for c in ANCESTRY_COLUMNS.values()
+        ] + [
+            models.Index(fields=["org", "status"], name="person_org_status"),
             models.Index(fields=["org", "pinyin", "id"], name="person_org_name"),
             models.Index(fields=["pinyin_initials"], name="person_initials"),
         ]
