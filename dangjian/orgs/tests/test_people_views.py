@@ -4,7 +4,6 @@ POST, forms that show service errors, and a query count that does not grow with 
 import datetime
 import io
 import random
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.db import connection

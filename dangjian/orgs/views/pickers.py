@@ -27,6 +27,8 @@ def org_picker(request):
         if not FIELD_NAME.match(field):
             raise SuspiciousOperation("bad picker field name")
         return render(request, "orgs/_org_picker_results.html", {**context, "orgs": orgs, "field": field})
+    if context["installation_wide"]:  # links lead to pages of the user's own scope: never from the directory
+        raise SuspiciousOperation("the directory is picked with radio inputs only")
     base = reverse(LINK_TARGETS.get(request.GET.get("target"), LINK_TARGETS["list"]))
     keep = QueryDict(request.GET.get("keep", ""), mutable=True)
     for param in ("org", "page"):
