@@ -121,7 +121,9 @@ def measure_one(url, runs, want_explain, out_path):
             with CaptureQueriesContext(connection) as captured:
                 once()
             queries = captured.captured_queries
-            slowest = max(queries, key=lambda q: float(q["time"])) if queries else None
+            # Only a SELECT can be explained (a COMMIT or a session UPDATE cannot, and is not what we tune).
+            selects = [q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+            slowest = max(selects, key=lambda q: float(q["time"])) if selects else None
             row.update(
                 median=statistics.median(timings), p95=percentile(timings, 95), best=min(timings),
                 queries=len(queries),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledFormMixin
 from dangjian.core.validators import normalize_id_number, validate_id_number
+from dangjian.orgs.forms.fields import OrgChoiceField
 from dangjian.orgs.models import Org
 
 from . import selectors
@@ -40,23 +41,13 @@ class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
 # --- accounts -----------------------------------------------------------------------------------------
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    """Validates against the whole queryset (the actor's scope) but offers a bounded list in the drop-down,
-    so a prefecture of 15,000 organizations does not render 15,000 options; the page searches the rest."""
-
-    def set_options(self, orgs, base_depth=0):
-        self.widget.choices = [("", self.empty_label)] + [
-            (org.pk, "\u3000" * max(org.depth - base_depth, 0) + org.name) for org in orgs
-        ]
-
-
 def grantable_roles(actor):
     return [(value, label) for value, label in Role.choices if RANK[value] <= RANK.get(actor.role, 0)]
 
 
 class _AccountFields(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=50)
-    org = OrgChoiceField(label=_("Organization"), queryset=Org.objects.none())
+    org = OrgChoiceField(label=_("Organization"))
     role = forms.ChoiceField(label=_("Role"))
     id_number = forms.CharField(
         label=_("Member record (ID number)"), required=False, max_length=18,
@@ -68,15 +59,10 @@ class _AccountFields(StyledFormMixin, forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["org"].queryset = Org.objects.visible_to(actor)
+        # The picker offers the active organizations of the actor's scope; the field also accepts an inactive
+        # one, so an account already there can be edited without moving it.
+        self.fields["org"].offer("visible", actor, queryset=Org.objects.visible_to(actor))
         self.fields["role"].choices = [("", "---------"), *grantable_roles(actor)]
-        selected = None
-        raw = self.data.get(self.add_prefix("org")) if self.is_bound else self.initial.get("org")
-        if raw:
-            pk = getattr(raw, "pk", raw)
-            selected = Org.objects.visible_to(actor).filter(pk=pk).first() if str(pk).isdigit() else None
-        self.fields["org"].set_options(selectors.org_choices(actor, selected=selected),
-                                       base_depth=actor.scope_org.depth if actor.scope_org else 0)
 
     def clean_id_number(self):
         value = normalize_id_number(self.cleaned_data.get("id_number"))

@@ -21,13 +21,10 @@ from django.utils.translation import gettext as _
 
 from dangjian.core.audit import ACTION_LABELS
 from dangjian.core.models import AuditEntry
-from dangjian.orgs.filters import OrgFilter
-from dangjian.orgs.models import Org, Person
+from dangjian.orgs.models import Person
 from dangjian.orgs.selectors.people import by_id_number
 
 from .models import User
-
-ORG_CHOICES_LIMIT = 300
 
 
 def users_for(actor):
@@ -41,19 +38,6 @@ def member_by_id_number(org, id_number):
     if org is None:
         return None
     return by_id_number(Person.objects.filter(org.ancestry_q()), id_number)
-
-
-def org_choices(actor, *, q="", selected=None, limit=ORG_CHOICES_LIMIT):
-    """Organizations offered in the account form: the upper levels of the actor's subtree first (tree order),
-    or those matching `q` (name or pinyin initials); the selected one is always included."""
-    scoped = Org.objects.visible_to(actor).filter(is_active=True)
-    if q:
-        orgs = list(OrgFilter({"q": q}, queryset=scoped).qs.order_by("path")[:50])
-    else:
-        orgs = sorted(scoped.order_by("depth", "path")[:limit], key=lambda o: o.path)
-    if selected is not None and all(o.pk != selected.pk for o in orgs):
-        orgs.insert(0, selected)
-    return orgs
 
 
 # --- security administrator ---------------------------------------------------------------------------

@@ -13,7 +13,6 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/export/", views.user_export, name="user_export"),
     path("users/new/", views.user_create, name="user_create"),
-    path("users/org-options/", views.org_options, name="org_options"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", views.user_update, name="user_update"),
     path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),

@@ -189,15 +189,6 @@ def user_enable(request, pk):
     return redirect("accounts:user_detail", pk=account.pk)
 
 
-@capability_required(USER_MANAGE)
-def org_options(request):
-    """The organization drop-down of the account form, searched by name or pinyin initials (htmx)."""
-    orgs = selectors.org_choices(request.user, q=request.GET.get("q", "").strip()[:50])
-    base = request.user.org.depth
-    return render(request, "accounts/_org_options.html",
-                  {"options": [(o.pk, "\u3000" * max(o.depth - base, 0) + o.name) for o in orgs]})
-
-
 # --- security administrator ----------------------------------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.person_list, name="person_list"),
     path("export/", views.person_export, name="person_export"),
     path("new/", views.person_create, name="person_create"),
-    path("org-picker/", views.person_org_picker, name="person_org_picker"),
     path("person-picker/", views.person_picker, name="person_picker"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/edit/", views.person_update, name="person_update"),
@@ -23,5 +22,4 @@ urlpatterns = [
     path("transfers/<int:pk>/return/", transfer_views.transfer_return, name="transfer_return"),
     path("transfers/<int:pk>/withdraw/", transfer_views.transfer_withdraw, name="transfer_withdraw"),
     path("transfers/<int:pk>/letter/", transfer_views.transfer_letter, name="transfer_letter"),
-    path("org-directory/", transfer_views.org_directory_picker, name="org_directory_picker"),
 ]

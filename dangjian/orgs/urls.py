@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from .views import orgs as views
+from .views import pickers
 
 app_name = "orgs"
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("orgs/tree/", views.org_tree, name="tree"),
     path("orgs/tree/<int:pk>/children/", views.tree_children, name="tree_children"),
     path("orgs/search/", views.org_search, name="search"),
+    path("orgs/picker/", pickers.org_picker, name="org_picker"),
     path("orgs/new/", views.org_create, name="create"),
     path("orgs/<int:pk>/", views.org_detail, name="detail"),
     path("orgs/<int:pk>/children/", views.org_children, name="children"),

@@ -35,7 +35,6 @@ ROWS = [
     # --- user management (system administrator)
     listing("accounts:user_list", marker=lambda w: "matrix_target"),
     listing("accounts:user_export", marker=lambda w: "matrix_target"),
-    listing("accounts:org_options", query=lambda w: {"q": "wjt"}, marker=lambda w: "伍家台"),
     Row("accounts:user_create", expect={"anonymous": LOGIN, "sysadmin": 200, "xuanen_admin": 403,
                                         "badong_sysadmin": 200}),
     write("accounts:user_detail", kwargs=target, **ADMINS),

@@ -50,7 +50,7 @@ def _query_count(client, url):
 
 # --- access ---------------------------------------------------------------------------------------------------
 
-USER_PAGES = ["accounts:user_list", "accounts:user_create", "accounts:user_export", "accounts:org_options"]
+USER_PAGES = ["accounts:user_list", "accounts:user_create", "accounts:user_export"]
 SECURITY_PAGES = ["accounts:security"]
 AUDIT_PAGES = ["accounts:audit_list", "accounts:audit_export"]
 
@@ -160,7 +160,7 @@ def test_create_user_through_the_page(client, login, tree, users):
     login(users["badong_sysadmin"])
     url = reverse("accounts:user_create")
     page = client.get(url).content.decode()
-    assert "中共信陵镇委员会" in page and "中共万寨乡委员会" not in page  # the drop-down is scoped
+    assert "source=visible" in page and "中共万寨乡委员会" not in page  # the picker's source is scoped
     data = {"username": "xinling-zz", "name": "赵六", "org": tree["xinling"].pk, "role": "township",
             "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     response = client.post(url, {**data, "role": "sysadmin", "org": tree["badong"].pk})
@@ -197,12 +197,25 @@ def test_create_user_links_a_member_record_by_id_number(client, login, tree, use
     assert person.name in detail and person.id_number not in detail
 
 
-def test_org_options_search(client, login, tree, users):
+def test_account_form_picks_the_org_with_the_picker(client, login, tree, users):
     login(users["badong_sysadmin"])
-    html = client.get(reverse("accounts:org_options"), {"q": "云龙"}).content.decode()
-    assert "中共云龙河村支部委员会" in html
-    html = client.get(reverse("accounts:org_options"), {"q": "万寨"}).content.decode()
+    page = client.get(reverse("accounts:user_create")).content.decode()
+    assert "source=visible" in page and "field=org" in page and "<select" not in page.split('name="org"')[0][-200:]
+    picker = reverse("orgs:org_picker")
+    html = client.get(picker, {"source": "visible", "field": "org", "q": "云龙"}).content.decode()
+    assert "中共云龙河村支部委员会" in html and 'type="radio" name="org"' in html
+    html = client.get(picker, {"source": "visible", "field": "org", "q": "万寨"}).content.decode()
     assert "万寨" not in html  # another county
+
+
+def test_account_form_keeps_the_chosen_org_after_an_error(client, login, tree, users):
+    login(users["sysadmin"])
+    response = client.post(reverse("accounts:user_create"), {"username": "keep-org", "name": "",
+                                                             "org": tree["yunlong"].pk, "role": "secretary"})
+    assert response.status_code == 200 and response.context["form"].errors["name"]
+    html = response.content.decode()
+    assert f'name="org" value="{tree["yunlong"].pk}" checked' in html and tree["yunlong"].name in html
+    assert not User.objects.filter(username="keep-org").exists()
 
 
 def test_update_user_through_the_page(client, login, tree, users):

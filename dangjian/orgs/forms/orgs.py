@@ -7,6 +7,7 @@ from dangjian.core.forms import DateInput, StyledFormMixin
 
 from ..models import Level, Org
 from ..services import ORG_FIELDS
+from .fields import OrgChoiceField
 
 
 def org_filter_form(form):
@@ -52,13 +53,15 @@ class OrgForm(StyledFormMixin, forms.ModelForm):
 class OrgMoveForm(forms.Form):
     """The new parent, chosen with the search-as-you-type picker; any organization the user may edit."""
 
-    parent = forms.ModelChoiceField(
-        label=_("New parent organization"), queryset=Org.objects.none(),
+    parent = OrgChoiceField(
+        label=_("New parent organization"),
         error_messages={"required": _("Choose the new parent organization."),
                         "invalid_choice": _("Choose an organization from the search results.")},
-        widget=forms.HiddenInput,
+        hint=_("Only organizations above its level that you may edit are offered."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, org, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Org.objects.editable_by(user)
+        # The picker offers the move targets; the field accepts any editable organization, so that a move the
+        # service refuses (under its own subtree) gets the service's own message.
+        self.fields["parent"].offer(f"move:{org.pk}", user, queryset=Org.objects.editable_by(user))

@@ -8,8 +8,9 @@ from dangjian.core.forms import DateInput, StyledFormMixin
 from dangjian.core.validators import normalize_id_number, validate_id_number
 
 from .. import choices
-from ..models import Org, Person
+from ..models import Person
 from ..services import DERIVED_FIELDS, PERSON_FIELDS
+from .fields import OrgChoiceField
 
 
 class PersonForm(StyledFormMixin, forms.ModelForm):
@@ -93,17 +94,6 @@ class IdSearchForm(StyledFormMixin, forms.Form):
         return value
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    """An organization picked with the search picker (radio inputs), limited to the user's active orgs."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Org.objects.none())
-        kwargs.setdefault("widget", forms.HiddenInput)
-        kwargs.setdefault("error_messages", {"required": _("Choose an organization."),
-                                             "invalid_choice": _("Choose an organization in your scope.")})
-        super().__init__(*args, **kwargs)
-
-
 class TransferForm(StyledFormMixin, forms.Form):
     """A transfer to any active organization of the platform (picked in the installation-wide directory), or out
     of the platform (the destination's name typed in)."""
@@ -114,8 +104,11 @@ class TransferForm(StyledFormMixin, forms.Form):
         choices=[(INSIDE, _("An organization on this platform")),
                  (OUTSIDE, _("An organization outside this platform (e.g. another province)"))],
     )
-    to_org = OrgChoiceField(label=_("Destination organization"), required=False,
-                            error_messages={"invalid_choice": _("Choose an active organization of the platform.")})
+    to_org = OrgChoiceField(
+        label=_("Destination organization"), source="directory", required=False,
+        error_messages={"invalid_choice": _("Choose an active organization of the platform.")},
+        hint=_("Any organization of the platform. Outside your own scope the transfer takes effect when the "
+               "receiving organization accepts it."))
     to_org_name = forms.CharField(label=_("Name of the destination organization"), max_length=100, required=False)
     dues_paid_until = forms.DateField(label=_("Party dues paid up to (month)"), required=False,
                                       input_formats=["%Y-%m", "%Y-%m-%d"], widget=DateInput(),
@@ -123,10 +116,10 @@ class TransferForm(StyledFormMixin, forms.Form):
     transferred_on = forms.DateField(label=_("Transfer date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("transferred_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = Org.objects.filter(is_active=True)
+        self.fields["to_org"].offer("directory", user)
 
     def clean(self):
         data = super().clean()
@@ -151,7 +144,8 @@ class PositionForm(StyledFormMixin, forms.Form):
         error_messages={"required": _("Choose a person."),
                         "invalid_choice": _("Choose a current member in your scope.")},
     )
-    org = OrgChoiceField(label=_("Organization"))
+    org = OrgChoiceField(label=_("Organization"),
+                         error_messages={"invalid_choice": _("Choose an organization in your scope.")})
     title = forms.ChoiceField(label=_("Position"), choices=choices.Title.choices)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -160,7 +154,7 @@ class PositionForm(StyledFormMixin, forms.Form):
         kwargs.setdefault("initial", {}).setdefault("start_date", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.visible_to(user).filter(status__in=choices.Status.CURRENT)
-        self.fields["org"].queryset = Org.objects.visible_to(user).filter(is_active=True)
+        self.fields["org"].offer("visible", user)
 
     def chosen(self, name):
         """The object picked for `name` when the submitted value is valid (to show it again after an error)."""

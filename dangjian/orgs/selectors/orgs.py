@@ -119,19 +119,21 @@ def team(user, org):
     return positions
 
 
-def org_search(queryset, text, limit=SEARCH_LIMIT):
+def org_search(queryset, text, limit=SEARCH_LIMIT, names_from=None):
     """Up to `limit` organizations of `queryset` matching `text`, each with `ancestor_names` (root first).
 
     Ordered by relevance (exact name or code, name prefix, pinyin prefix, contains), then tree order.
-    The ancestors of all results are read in one extra query (ids off Org.ancestor_ids()); only ancestors the
-    queryset itself contains are named, so a search never reveals an organization outside the user's scope.
+    The ancestors of all results are read in one extra query (ids off Org.ancestor_ids()); only ancestors in
+    `names_from` (by default the queryset itself) are named, so a search never reveals an organization outside
+    the user's scope.
     """
     results = list(
         queryset.filter(org_search_q(text)).annotate(rank=search_rank(text, code=True))
         .order_by("rank", "path")[:limit]
     )
     wanted = {pk for org in results for pk in org.ancestor_ids()}
-    names = dict(queryset.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+    names_from = queryset if names_from is None else names_from
+    names = dict(names_from.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
     for org in results:
         org.ancestor_names = [names[pk] for pk in org.ancestor_ids() if pk in names]
     return results

@@ -13,7 +13,7 @@ from dangjian.core.validators import normalize_id_number
 
 from ..capabilities import PERSON_EDIT
 from ..choices import Status
-from ..filters import PersonFilter, name_q, org_search_q, search_rank
+from ..filters import PersonFilter, name_q, search_rank
 from ..models import Org, Person
 
 # ?sort= value -> ORDER BY (a leading "-" reverses); every ordering ends on id so pages never overlap.
@@ -77,17 +77,6 @@ def person_positions(person):
 
 def person_transfers(person):
     return list(person.transfers.select_related("from_org", "org").order_by("-transferred_on", "-id"))
-
-
-def org_choices(user, text, limit=PICKER_LIMIT):
-    """Visible active organizations whose name or pinyin matches, for the search-as-you-type pickers: the most
-    relevant first (exact, name prefix, pinyin prefix, contains), then in tree order."""
-    text = (text or "").strip()
-    if not text:
-        return []
-    queryset = Org.objects.visible_to(user).filter(is_active=True).select_related("parent")
-    queryset = queryset.filter(org_search_q(text)).annotate(rank=search_rank(text, code=True))
-    return list(queryset.order_by("rank", "path")[:limit])
 
 
 def new_member_orgs(user, limit=PICKER_LIMIT):

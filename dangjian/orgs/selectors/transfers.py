@@ -8,8 +8,8 @@ upper organizations — never people, never counts — for active organizations,
 
 from dangjian.core.exceptions import NotInScope
 
-from ..filters import org_search_q
 from ..models import Org, Transfer
+from .orgs import org_search
 
 DIRECTORY_LIMIT = 20
 DIRECTORY_MIN_LENGTH = 2
@@ -18,19 +18,16 @@ RECENT_LIMIT = 20
 
 def org_directory(text, limit=DIRECTORY_LIMIT):
     """Up to `limit` active organizations of the whole installation matching `text` (name, pinyin, initials,
-    code), each with `path_names` (its upper organizations' names, root first). Two queries; fewer than
-    DIRECTORY_MIN_LENGTH characters find nothing."""
+    code), the most relevant first, each with `path_names` (its upper organizations' names, root first). Two
+    queries; fewer than DIRECTORY_MIN_LENGTH characters find nothing. The page's picker reads the same through
+    the "directory" source (orgs.selectors.pickers)."""
     text = (text or "").strip()
     if len(text) < DIRECTORY_MIN_LENGTH:
         return []
-    results = list(
-        Org.objects.filter(org_search_q(text), is_active=True).order_by("depth", "pinyin", "pk")
-        .only("id", "name", "path", "depth")[:limit]
-    )
-    wanted = {pk for org in results for pk in org.ancestor_ids()}
-    names = dict(Org.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+    results = org_search(Org.objects.filter(is_active=True).only("id", "name", "path", "depth"), text,
+                         limit=limit, names_from=Org.objects.all())
     for org in results:
-        org.path_names = [names[pk] for pk in org.ancestor_ids() if pk in names]
+        org.path_names = org.ancestor_names
     return results
 
 

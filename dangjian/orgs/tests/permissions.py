@@ -42,6 +42,24 @@ ROWS = [
     write("orgs:create", query=lambda w: {"parent": w["wanzhai"].pk}, **ROLES),
     write("orgs:update", kwargs=org("wujiatai"), **ROLES),
     write("orgs:move", kwargs=org("wujiatai"), **ROLES),
+    # The organization picker: the source decides from the user what is offered (never the client).
+    lists("orgs:org_picker", query=lambda w: {"source": "visible", "field": "org", "q": "wjt"},
+          marker=lambda w: "伍家台"),
+    lists("orgs:org_picker", query=lambda w: {"source": "visible", "target": "list", "q": "wjt"},
+          marker=lambda w: "伍家台"),
+    Row("orgs:org_picker", query=lambda w: {"source": "new_member", "target": "create", "q": "wjt"},
+        expect={ANONYMOUS: LOGIN, "xuanen_admin": 200, "leader": 403, "badong_admin": 200},
+        marker=lambda w: "伍家台", insiders=("xuanen_admin",), outsiders=("badong_admin",)),
+    Row("orgs:org_picker", query=lambda w: {"source": f"move:{w['wujiatai'].pk}", "field": "parent",
+                                            "q": w["xiaohe"].name},
+        expect={ANONYMOUS: LOGIN, "xuanen_admin": 200, "leader": 403, "badong_admin": 404},
+        marker=lambda w: w["xiaohe"].name, insiders=("xuanen_admin",), outsiders=("badong_admin",)),
+    # The transfer directory crosses scopes on purpose (names only): every editing role, read-only roles 403.
+    Row("orgs:org_picker", query=lambda w: {"source": "directory", "field": "to_org", "q": "wjt"},
+        expect={ANONYMOUS: LOGIN, "xuanen_admin": 200, "leader": 403, "badong_admin": 200},
+        marker=lambda w: "伍家台", insiders=("xuanen_admin", "badong_admin"), outsiders=("leader",)),
+    Row("orgs:org_picker", query=lambda w: {"source": "nobody", "field": "org", "q": "wjt"},
+        expect={ANONYMOUS: LOGIN, "xuanen_admin": 404, "leader": 404, "badong_admin": 404}),
     write("orgs:delete", kwargs=org("empty_org"), **ROLES),
     write("orgs:delete", method="post", kwargs=org("empty_org"), editor_status=302, **ROLES),
     write("orgs:deactivate", method="post", kwargs=org("empty_org"), editor_status=302, **ROLES),
@@ -49,7 +67,6 @@ ROWS = [
     # --- people pages
     lists("orgs:person_list", marker=lambda w: "矩阵测试员"),
     lists("orgs:person_export", marker=lambda w: "矩阵测试员"),
-    lists("orgs:person_org_picker", query=lambda w: {"q": "wjt"}, marker=lambda w: "伍家台"),
     # Exact ID search (POST): found inside scope → the person's page; outside → back to the list, "not found"
     # (test_people_views checks where each redirect leads).
     Row("orgs:person_list", method="post", data=lambda w: {"idsearch-id_number": w["person"].id_number},
@@ -148,9 +165,6 @@ def _with_incoming(w):
 
 
 ROWS += [
-    # The directory crosses scopes on purpose (names only): every editing role gets it, read-only roles 403.
-    Row("orgs:org_directory_picker", query=lambda w: {"q": "wjt"},
-        expect={ANONYMOUS: LOGIN, "xuanen_admin": 200, "leader": 403, "badong_admin": 200}),
     lists("orgs:transfer_list", marker=lambda w: "矩阵转入员", setup=_with_incoming),
     page("orgs:transfer_detail", kwargs=incoming, **ROLES),
     page("orgs:transfer_detail", kwargs=outgoing, **ROLES),

@@ -349,9 +349,11 @@ def test_move_picker_and_move(as_user, tree, users):
     client = as_user(users["zhou_admin"])
     village = tree["wujiatai"]
     assert client.get(url("move", village)).status_code == 200
-    page = client.get(url("move", village) + "?q=信陵", **HTMX).content.decode()
+    picker = reverse("orgs:org_picker")
+    page = client.get(picker, {"source": f"move:{village.pk}", "field": "parent", "q": "信陵"}, **HTMX)
+    page = page.content.decode()
     assert "中共信陵镇委员会" in page and f'value="{tree["xinling"].pk}"' in page and "<html" not in page
-    page = client.get(url("move", village) + "?q=伍家台", **HTMX).content.decode()
+    page = client.get(picker, {"source": f"move:{village.pk}", "field": "parent", "q": "伍家台"}).content.decode()
     assert "伍家台村第一党支部" not in page  # its own subtree is never offered
     response = client.post(url("move", village), {"parent": tree["xinling"].pk})
     assert response.status_code == 302

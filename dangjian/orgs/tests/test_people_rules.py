@@ -23,6 +23,7 @@ from dangjian.orgs.idcard import id_facts
 from dangjian.orgs.models import Level, Org, Person, Position
 from dangjian.orgs.selectors import orgs as selectors
 from dangjian.orgs.selectors import people as people_selectors
+from dangjian.orgs.selectors import pickers
 
 TODAY = timezone.localdate()
 
@@ -98,7 +99,7 @@ def test_org_search_ignores_the_prefix_and_suffix_for_full_pinyin(tree, users):
     assert tree["wujiatai"] in selectors.org_search(visible, "wujiatai")
     assert tree["wujiatai"] in selectors.org_search(visible, "wjtc")
     assert tree["wanzhai"] in selectors.org_search(visible, "wanzhaixiang")
-    assert tree["wujiatai"] in people_selectors.org_choices(users["zhou_admin"], "wujiatai")
+    assert tree["wujiatai"] in pickers.search("visible", users["zhou_admin"], "wujiatai")
     assert tree["wujiatai"] not in selectors.org_search(visible, "jiatai")  # a prefix, not a substring
 
 
@@ -110,7 +111,7 @@ def test_org_search_orders_by_relevance_then_tree(tree, users):
     by_path = lambda orgs: sorted(orgs, key=lambda o: o.path)  # noqa: E731
     expected = [exact, *by_path([tree["wujiatai_b1"], second]), *by_path([tree["wujiatai"], contains])]
     assert selectors.org_search(visible, "伍家台") == expected
-    assert people_selectors.org_choices(users["zhou_admin"], "伍家台") == expected
+    assert pickers.search("visible", users["zhou_admin"], "伍家台") == expected
     # Pinyin prefix matches all rank alike: tree order.
     ordered = selectors.org_search(visible, "wjt")
     assert ordered == by_path(ordered) and exact in ordered

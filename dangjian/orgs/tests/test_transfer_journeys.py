@@ -19,7 +19,7 @@ def test_send_to_another_county_and_accept(browser_page, live_server, tree, user
     person = make_person(tree["yunlong"], users["badong_admin"], name="谭明远")
     log_in(page, live_server, "badong")
     page.goto(f"{live_server.url}/people/{person.pk}/transfer/")
-    page.locator("#directory-q").fill("伍家台")
+    page.locator("#id_to_org").fill("伍家台")
     page.get_by_role("radio", name=re.compile("^中共伍家台村支部委员会")).check()
     screenshot(page, "transfer-directory")
     assert_no_horizontal_scroll(page)

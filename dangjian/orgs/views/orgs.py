@@ -183,11 +183,7 @@ def org_update(request, pk):
 @require_http_methods(["GET", "POST"])
 def org_move(request, pk):
     org = _editable(request, pk)
-    if request.htmx and request.method == "GET" and "q" in request.GET:
-        text = request.GET["q"][:50]
-        targets = selectors.org_search(selectors.move_targets(request.user, org), text) if text.strip() else []
-        return render(request, "orgs/_move_picker.html", {"results": targets, "q": text})
-    form = OrgMoveForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = OrgMoveForm(request.POST if request.method == "POST" else None, user=request.user, org=org)
     if request.method == "POST" and form.is_valid():
         try:
             moved = services.org_move(actor=request.user, org=org, new_parent=form.cleaned_data["parent"])

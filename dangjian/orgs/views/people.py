@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from dangjian.core.views import capability_required, require_capability
 
 from .. import services
 from ..capabilities import PERSON_EDIT, PERSON_REVEAL, PERSON_VIEW
+from ..forms.fields import picker_context
 from ..forms.people import (
     IdSearchForm,
     PersonForm,
@@ -39,9 +40,6 @@ from ..models import Org, Person, Position
 from ..selectors import people as selectors
 from ..selectors import transfers as transfer_selectors
 
-# Where the org picker's links may lead (link mode); anything else is refused.
-PICKER_TARGETS = {"list": "orgs:person_list", "create": "orgs:person_create"}
-PICKER_FIELDS = ("org", "to_org")
 # The list's sortable columns (people_selectors.SORTS) and their headers.
 SORT_COLUMNS = [("name", gettext_lazy("Name")), ("birth_date", gettext_lazy("Birth date")),
                 ("org", gettext_lazy("Organization")), ("joined_on", gettext_lazy("Joined"))]
@@ -89,7 +87,8 @@ def person_list(request):
         "id_form": id_form,
         "sort": request.GET.get("sort", ""),
         "headers": sort_headers(request, SORT_COLUMNS),
-        "keep_query": _params_without(request.GET, "page", "org").urlencode(),
+        "org_picker": picker_context("visible", dom_id="org-picker-q", target="list",
+                                     keep=_params_without(request.GET, "page", "org").urlencode()),
         "can_edit": request.user.has_capability(PERSON_EDIT),
         "can_reveal": request.user.has_capability(PERSON_REVEAL),
         "reveal_form": RevealExportForm(),
@@ -196,6 +195,7 @@ def person_create(request):
     if org is None:
         return render(request, "orgs/person_choose_org.html", {
             "own_orgs": selectors.new_member_orgs(request.user),
+            "org_picker": picker_context("new_member", dom_id="org-picker-q", target="create"),
         })
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -230,7 +230,7 @@ def person_update(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_transfer(request, pk):
     person = _editable_person(request, pk)
-    form = TransferForm(request.POST or None)
+    form = TransferForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -256,29 +256,10 @@ def person_transfer(request, pk):
                 return redirect("orgs:transfer_detail", pk=transfer.pk)
             messages.success(request, _("%(name)s has been transferred to %(org)s.") % names)
             return redirect("orgs:person_detail", pk=person.pk)
-    chosen = form.cleaned_data.get("to_org") if form.is_bound and not form.errors.get("to_org") else None
     return render(request, "orgs/transfer_form.html", {
-        "form": form, "person": person, "chosen_org": chosen,
+        "form": form, "person": person,
         "pending": transfer_selectors.pending_transfer(person),
     })
-
-
-@login_required
-@require_GET
-def person_org_picker(request):
-    """Search-as-you-type organizations (htmx). `field=org|to_org`: radio inputs for a form; otherwise links
-    that set `org` on the list (or create) URL and keep the other parameters given in `keep`."""
-    orgs = selectors.org_choices(request.user, request.GET.get("q", ""))
-    field = request.GET.get("field", "")
-    if field in PICKER_FIELDS:
-        return render(request, "orgs/person_org_picker.html", {"orgs": orgs, "field": field})
-    base = reverse(PICKER_TARGETS.get(request.GET.get("target"), PICKER_TARGETS["list"]))
-    keep = _params_without(QueryDict(request.GET.get("keep", "")), "org", "page")
-    links = []
-    for org in orgs:
-        keep["org"] = str(org.pk)
-        links.append((org, f"{base}?{keep.urlencode()}"))
-    return render(request, "orgs/person_org_picker.html", {"links": links})
 
 
 @login_required

@@ -1,5 +1,5 @@
-"""Pages of the transfer workflow: transfers in progress, one transfer with its actions, the 介绍信, and the
-installation-wide destination picker.
+"""Pages of the transfer workflow: transfers in progress, one transfer with its actions and the 介绍信 (the
+installation-wide destination is picked with the organization picker's "directory" source).
 
 A transfer is seen by its sender (from_org in scope) and its receiving side (destination in scope); anyone else
 gets 404. Accepting and returning belong to the receiving side, withdrawing and the letter to the sender: the
@@ -112,16 +112,3 @@ def transfer_withdraw(request, pk):
 def transfer_letter(request, pk):
     transfer = transfer_selectors.get_transfer_or_404(request.user, pk)
     return letter_response(services.transfer_letter(actor=request.user, transfer=transfer))
-
-
-@capability_required(PERSON_EDIT)
-@require_GET
-def org_directory_picker(request):
-    """Search-as-you-type destinations of a transfer (htmx): radio inputs named `to_org`, each organization with
-    its upper organizations' names, from the whole platform."""
-    text = request.GET.get("q", "").strip()
-    return render(request, "orgs/_directory_results.html", {
-        "orgs": transfer_selectors.org_directory(text),
-        "too_short": 0 < len(text) < transfer_selectors.DIRECTORY_MIN_LENGTH,
-        "q": text,
-    })
