@@ -2,6 +2,7 @@
 and valid people. Apps add their own fixtures next to their tests."""
 
 import datetime
+import itertools
 import random
 
 import pytest
@@ -12,6 +13,7 @@ from dangjian.orgs import services
 from dangjian.orgs.models import Level, Org
 
 PASSWORD = "Enshi@2012"
+_CACHE_IDS = itertools.count()
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +25,10 @@ def _test_settings(settings, tmp_path_factory):
     # Background jobs run inside the request that starts them (core.jobs).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.JOBS_DIR = tmp_path_factory.getbasetemp() / "jobs"
+    # A fresh cache per test (throttles and login counters live there): nothing carries over between tests,
+    # whatever their order or process. The shared database cache itself is tested in accounts.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{next(_CACHE_IDS)}"}}
 
 
 def make_org(parent, name, code, level, kind=Org.Kind.COMMITTEE, **extra):

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dangjian.accounts.middleware.SessionLifetimeMiddleware",
     "dangjian.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -165,6 +166,32 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("DANGJIAN_HTTPS", "0") == "1"
 API_TOKEN_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("DANGJIAN_API_TOKEN_IDLE_MINUTES", "30")))
+# Absolute lifetime beside the idle timeout: a session or API token ends this long after the login that opened
+# it, however busy it has been (等保 2.0: re-authentication).
+SESSION_ABSOLUTE_LIFETIME = timedelta(hours=int(os.environ.get("DANGJIAN_SESSION_MAX_HOURS", "12")))
+API_TOKEN_MAX_AGE = timedelta(hours=int(os.environ.get("DANGJIAN_API_TOKEN_MAX_HOURS", "12")))
+# Password history and maximum age (GB/T 22239 8.1.4.1): the last N passwords cannot be reused; a password
+# older than the maximum age must be changed at the next login.
+PASSWORD_HISTORY_COUNT = 5
+PASSWORD_MAX_AGE = timedelta(days=int(os.environ.get("DANGJIAN_PASSWORD_MAX_AGE_DAYS", "90")))
+# Password spraying: failed logins per client address (login page and token endpoint together), beside the
+# per-account lockout of django-axes. Counted in the shared cache, so every worker process sees one count.
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("DANGJIAN_LOGIN_IP_FAILURE_LIMIT", "30"))
+LOGIN_IP_FAILURE_WINDOW = timedelta(minutes=10)
+# ID-number probing: a user whose writes meet more than this many ID numbers registered outside their scope
+# within the window is refused further member-record writes with an ID number, and flagged.
+ID_DUPLICATE_PROBE_LIMIT = int(os.environ.get("DANGJIAN_ID_DUPLICATE_PROBE_LIMIT", "5"))
+ID_DUPLICATE_PROBE_WINDOW = timedelta(hours=1)
+
+# --- Cache: shared by every worker process (throttles, login counters) --------------------------------------
+# The database cache by default (its table is created by the accounts migration `cache_table`); Redis when
+# DANGJIAN_REDIS_URL names a server. Never the per-process memory cache: each worker would count on its own.
+if os.environ.get("DANGJIAN_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["DANGJIAN_REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "dangjian_cache"}}
 
 # --- Security headers -------------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

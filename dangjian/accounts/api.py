@@ -8,6 +8,7 @@ administration is for system administrators inside their scope and goes through 
 the role-rank and 三员分立 rules.
 """
 
+from django.conf import settings
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
@@ -17,7 +18,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
@@ -30,7 +31,7 @@ from dangjian.core.validators import normalize_id_number, validate_id_number
 from dangjian.orgs.api import OrgRefSerializer
 from dangjian.orgs.models import Org
 
-from . import selectors, services
+from . import selectors, services, throttle
 from .filters import UserFilter
 from .lockout import is_locked_out, lockout_message, login_failed_message
 from .models import User
@@ -72,11 +73,16 @@ class ObtainTokenView(APIView):
             400: OpenApiResponse(description=_("Wrong credentials or disabled account: one same message. After too "
                                                "many failures the username is locked for a while, whether such "
                                                "an account exists or not, and the message says until when.")),
+            429: OpenApiResponse(description=_("Too many requests, or too many failed logins from the client's "
+                                               "address (login page and API together): retry later.")),
         },
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if throttle.is_throttled(request._request):  # password spraying from this address: no password check
+            raise Throttled(wait=settings.LOGIN_IP_FAILURE_WINDOW.total_seconds(),
+                            detail=throttle.refuse(request._request, serializer.validated_data["username"]))
         # On the HttpRequest: django-axes reads and flags it (a lockout is answered here, with when to retry).
         user = authenticate(request=request._request, **serializer.validated_data)
         if user is None:

@@ -7,6 +7,7 @@ AUDIT_ACTIONS = {
     "auth.login_failed": _("Failed login"),
     "auth.lockout": _("Account locked out"),
     "auth.logout": _("Log out"),
+    "auth.ip_throttled": _("Login refused: too many failures from the address"),
     "auth.password_change": _("Change own password"),
     "auth.token_issue": _("Issue API token"),
     "user.create": _("Create account"),

@@ -28,6 +28,14 @@ class LoginForm(AuthenticationForm):
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
+    def clean(self):
+        from . import throttle
+
+        if throttle.is_throttled(self.request):  # too many failures from this address: no password check
+            raise ValidationError(throttle.refuse(self.request, self.cleaned_data.get("username")),
+                                  code="throttled")
+        return super().clean()
+
     def get_invalid_login_error(self):
         if is_locked_out(self.request):
             return ValidationError(lockout_message(self.cleaned_data.get("username")), code="locked")

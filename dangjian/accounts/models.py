@@ -51,6 +51,9 @@ class User(AbstractBaseUser):
     # Bumped when an account is disabled: every session opened before no longer verifies (see
     # get_session_auth_hash), so re-enabling the account does not bring old sessions back.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # When the current API token was issued (one token per account): it ends API_TOKEN_MAX_AGE later, however
+    # often it is used (Token.created slides with each use, for the idle timeout).
+    token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
     USERNAME_FIELD = "username"
@@ -92,5 +95,32 @@ class User(AbstractBaseUser):
             secret=secret, algorithm="sha256",
         ).hexdigest()
 
+    @property
+    def password_expired(self):
+        """The password is older than PASSWORD_MAX_AGE (or its age is unknown)."""
+        changed = self.password_changed_at
+        return changed is None or timezone.now() - changed > settings.PASSWORD_MAX_AGE
+
+    @property
+    def password_change_due(self):
+        """The account must change its password before anything else: forced (new account, reset) or expired."""
+        return self.must_change_password or self.password_expired
+
     def has_capability(self, name):
         return self.is_active and role_has(self.role, name)
+
+
+class PreviousPassword(models.Model):
+    """The hash of a password the account used before: the last PASSWORD_HISTORY_COUNT cannot be chosen again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="previous_passwords")
+    password = models.CharField(max_length=128)
+    used_until = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        ordering = ["-used_until", "-pk"]
+
+    def __str__(self):
+        return f"{self.user_id}@{self.used_until:%Y-%m-%d}"

@@ -57,7 +57,39 @@ def password_policy():
         "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
         "token_idle_minutes": int(settings.API_TOKEN_IDLE_TIMEOUT.total_seconds() // 60),
         "lockout_by": ", ".join(settings.AXES_LOCKOUT_PARAMETERS),
+        "password_history": settings.PASSWORD_HISTORY_COUNT,
+        "password_max_age_days": settings.PASSWORD_MAX_AGE.days,
+        "session_max_hours": int(settings.SESSION_ABSOLUTE_LIFETIME.total_seconds() // 3600),
+        "token_max_hours": int(settings.API_TOKEN_MAX_AGE.total_seconds() // 3600),
+        "ip_failure_limit": settings.LOGIN_IP_FAILURE_LIMIT,
+        "ip_failure_minutes": int(settings.LOGIN_IP_FAILURE_WINDOW.total_seconds() // 60),
+        "id_probe_limit": settings.ID_DUPLICATE_PROBE_LIMIT,
     }
+
+
+ID_PROBE_FLAG_DAYS = 30
+
+
+@dataclass
+class ProbeFlag:
+    user: User
+    times: int  # throttle entries: the limit reached, then each refused attempt
+    last: datetime
+
+
+def id_probe_flags(actor):
+    """Accounts of the actor's subtree flagged for ID-number probing (orgs.services: more than the limit of
+    ID numbers registered outside their scope within an hour) in the last ID_PROBE_FLAG_DAYS days, read from the
+    audit log; the most recent first. Two queries."""
+    since = timezone.now() - dt.timedelta(days=ID_PROBE_FLAG_DAYS)
+    rows = (
+        AuditEntry.objects.filter(action="person.id_probe_throttled", at__gte=since,
+                                  actor__in=security_scope_users(actor))
+        .values("actor_id").annotate(times=models.Count("pk"), last=models.Max("at")).order_by("-last")
+    )
+    rows = list(rows)
+    users = User.objects.select_related("org").in_bulk([row["actor_id"] for row in rows])
+    return [ProbeFlag(users[row["actor_id"]], row["times"], row["last"]) for row in rows if row["actor_id"] in users]
 
 
 def _recent_attempts():

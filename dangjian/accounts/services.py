@@ -22,7 +22,9 @@ No account holds two of the three administrator roles: ``User.role`` is a single
 Passwords and their hashes never reach the audit log.
 """
 
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +38,7 @@ from dangjian.orgs.models import Org, Person
 
 from . import selectors
 from .capabilities import SECURITY_MANAGE, USER_MANAGE
-from .models import User
+from .models import PreviousPassword, User
 from .roles import ADMIN_ROLES, ALLOWED_LEVELS, RANK, Role
 
 USER_FIELDS = ("name", "org", "role", "person")
@@ -110,6 +112,34 @@ def _end_api_tokens(user):
     return count
 
 
+def _set_password(user, password):
+    """Replace the account's password, keeping the hash of the one it replaces (password history), and end
+    every session (a new epoch) and API token of the account. The caller saves `user` and audits; a user
+    changing their own password keeps the current session with update_session_auth_hash. Returns how many
+    API tokens ended."""
+    keep = settings.PASSWORD_HISTORY_COUNT
+    if user.password and keep:
+        PreviousPassword.objects.create(user=user, password=user.password)
+        stale = PreviousPassword.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+        PreviousPassword.objects.filter(pk__in=list(stale)).delete()
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.session_epoch += 1
+    user.token_issued_at = None
+    return _end_api_tokens(user)
+
+
+def _reuses_recent_password(user, password):
+    """Whether `password` is one of the account's last PASSWORD_HISTORY_COUNT passwords (the current included)."""
+    keep = settings.PASSWORD_HISTORY_COUNT
+    if keep <= 0:
+        return False
+    if user.check_password(password):
+        return True
+    hashes = PreviousPassword.objects.filter(user=user).values_list("password", flat=True)[:keep - 1]
+    return any(check_password(password, encoded) for encoded in hashes)
+
+
 def _locked_user(actor, user):
     """The account row, in the actor's scope (404 otherwise), locked for the rest of the transaction."""
     _require_manager(actor)
@@ -124,13 +154,16 @@ def _locked_user(actor, user):
 def user_create(*, actor, username, name, org, role, password, person=None, must_change_password=True):
     """Create an account at `org` with a temporary `password` that must be changed at first login.
 
-    `actor=None` is the system (installation, demo data); only then may `must_change_password` be False.
+    `actor=None` is the system (installation, demo data); only then, and never in production, may
+    `must_change_password` be False: every account an administrator or a command creates in production changes
+    its password at first login.
     """
     if org is None:
         raise ValidationError({"org": _("Choose the organization.")})
     if actor is not None:
         _require_manager(actor)
         require(Org.objects.visible_to(actor), org)
+    if actor is not None or settings.PRODUCTION:
         must_change_password = True
     user = User(
         username=(username or "").strip().lower(), name=(name or "").strip(), org=org, role=role, person=person,
@@ -203,11 +236,10 @@ def user_reset_password(*, actor, user, password):
     errors = {}
     _validate_password(password, user, errors)
     _raise(errors)
-    user.set_password(password)  # a new hash: every existing session's auth hash stops matching
+    tokens = _set_password(user, password)  # every session and API token of the account ends
     user.must_change_password = True
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    tokens = _end_api_tokens(user)
+    user.save(update_fields=["password", "must_change_password", "password_changed_at", "session_epoch",
+                             "token_issued_at"])
     audit.record("user.reset_password", actor=actor, obj=user,
                  after={"must_change_password": True, "api_tokens_ended": tokens})
     return user
@@ -250,15 +282,21 @@ def user_enable(*, actor, user):
 
 @transaction.atomic
 def password_change(*, user, new_password):
-    """The user's own change (the old password is checked by the form). Clears the forced-change flag."""
+    """The user's own change (the old password is checked by the form). Clears the forced-change flag and
+    restarts the password's age. Every other session and every API token of the account ends: the caller keeps
+    its own session with update_session_auth_hash(request, user)."""
     password_validation.validate_password(new_password, user)
     if user.check_password(new_password):
         raise ValidationError({"new_password1": _("The new password must differ from the current one.")})
-    user.set_password(new_password)
+    if _reuses_recent_password(user, new_password):
+        raise ValidationError({"new_password1": _(
+            "You used this password recently: choose one that differs from your last %(count)d passwords."
+        ) % {"count": settings.PASSWORD_HISTORY_COUNT}})
+    tokens = _set_password(user, new_password)
     user.must_change_password = False
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    audit.record("auth.password_change", actor=user, obj=user)
+    user.save(update_fields=["password", "must_change_password", "password_changed_at", "session_epoch",
+                             "token_issued_at"])
+    audit.record("auth.password_change", actor=user, obj=user, after={"api_tokens_ended": tokens})
     return user
 
 
@@ -273,6 +311,8 @@ def token_issue(*, user):
         raise PermissionDenied(_("This account cannot receive an API token."))
     ended = _end_api_tokens(user)
     token = Token.objects.create(user=user)
+    user.token_issued_at = token.created
+    User.objects.filter(pk=user.pk).update(token_issued_at=token.created)
     audit.record("auth.token_issue", actor=user, obj=user, after={"previous_tokens_ended": ended})
     return token
 

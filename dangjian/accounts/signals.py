@@ -22,11 +22,17 @@ def _account_target(username):
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    from .middleware import mark_session_start
+
+    mark_session_start(request, user)
     audit.record("auth.login", actor=user, obj=user)
 
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
+    from .throttle import note_failure
+
+    note_failure(request)
     audit.record("auth.login_failed", actor=None, outcome=AuditEntry.Outcome.FAILURE,
                  **_account_target(credentials.get("username")))
 

@@ -196,6 +196,7 @@ def user_enable(request, pk):
 def security(request):
     return render(request, "accounts/security.html", {
         "policy": selectors.password_policy(), "locked": selectors.locked_accounts(request.user),
+        "probe_flags": selectors.id_probe_flags(request.user),
         "now": timezone.now(), "roles": Role.choices, "role_table": permissions.role_table(),
     })
 

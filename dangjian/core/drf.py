@@ -18,7 +18,8 @@ class IsAuthenticatedAccount(permissions.IsAuthenticated):
     message = gettext_lazy("You must change your password before using the API.")
 
     def has_permission(self, request, view):
-        return super().has_permission(request, view) and not getattr(request.user, "must_change_password", False)
+        # password_change_due: forced (new account, reset) or older than PASSWORD_MAX_AGE.
+        return super().has_permission(request, view) and not getattr(request.user, "password_change_due", False)
 
 
 def capability_required(capability):

@@ -22,6 +22,7 @@ class AuditEntry(models.Model):
         SUCCESS = "success", _("Success")
         FAILURE = "failure", _("Failure")
         DENIED = "denied", _("Denied")
+        REFUSED = "refused", _("Refused")
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("time"), db_index=True)

@@ -12,6 +12,8 @@ AUDIT_ACTIONS = {
     "org.export": _("Export organizations"),
     "person.create": _("Create member record"),
     "person.update": _("Edit member record"),
+    "person.duplicate_id": _("Member record refused: ID number already registered"),
+    "person.id_probe_throttled": _("ID-number entry paused: too many numbers registered elsewhere"),
     "person.transfer": _("Transfer member"),
     "transfer.issue": _("Send a transfer to another organization"),
     "transfer.accept": _("Accept a transfer"),

@@ -5,6 +5,7 @@ writes, and records its audit entry in the same transaction.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -296,21 +297,86 @@ def _keep_protected_values(person, fields, clear_phone=False):
     return fields
 
 
-def _refuse_duplicate_id(person):
+class DuplicateIdNumber(ValidationError):
+    """A write refused because the ID number is already registered; `outside_scope` when the record it belongs
+    to is outside the actor's scope (the message then names nothing)."""
+
+    def __init__(self, message, *, id_number, outside_scope):
+        super().__init__({"id_number": message})
+        self.id_number = id_number
+        self.outside_scope = outside_scope
+
+
+def _refuse_duplicate_id(person, actor):
+    """Refuse an ID number another member record holds. Inside the actor's scope the answer says so (the page
+    links the record); outside it, the answer names no one and no organization, whatever the record: the
+    ID-number oracle across scopes (docs/security.md)."""
     from dangjian.core.crypto import blind_index
 
     if not person.id_number:
         return
     clash = Person.objects.filter(id_number_index=blind_index(person.id_number)).exclude(pk=person.pk)
-    if clash.exists():
-        raise ValidationError(
-            {"id_number": _("A member record with this ID number already exists; "
-                            "use a transfer to move it here.")}
-        )
+    if not clash.exists():
+        return
+    visible = actor is None or clash.filter(pk__in=Person.objects.visible_to(actor).values("pk")).exists()
+    if visible:
+        message = _("A member record with this ID number already exists; use a transfer to move it here.")
+    else:
+        message = _("This ID number is already registered. Please contact the higher-level organization "
+                    "department to transfer the member's organizational relationship.")
+    raise DuplicateIdNumber(message, id_number=person.id_number, outside_scope=not visible)
+
+
+def _id_probe_count(actor):
+    """Writes of `actor` refused within the probe window for an ID number registered outside their scope."""
+    since = timezone.now() - settings.ID_DUPLICATE_PROBE_WINDOW
+    return AuditEntry.objects.filter(
+        actor_id=actor.pk, action="person.duplicate_id", outcome=AuditEntry.Outcome.REFUSED, at__gte=since,
+        after__outside_scope=True,
+    ).count()
+
+
+def _refuse_if_probing(actor, action, fields):
+    """A user who met more than ID_DUPLICATE_PROBE_LIMIT outside-scope ID numbers within the window writes no
+    ID number until the window has passed; each refused attempt is audited (the security page lists them)."""
+    if actor is None or not (fields.get("id_number") or "").strip():
+        return
+    if _id_probe_count(actor) < settings.ID_DUPLICATE_PROBE_LIMIT:
+        return
+    audit.record("person.id_probe_throttled", actor=actor, object_type="orgs.person",
+                 after={"attempted": action}, outcome=AuditEntry.Outcome.REFUSED)
+    raise ValidationError({"id_number": _(
+        "You have entered too many ID numbers registered elsewhere within an hour; entering ID numbers is paused "
+        "for you for a while. The security administrator has been notified.")})
+
+
+def _audit_duplicate(actor, action, exc, org):
+    """Audit a write refused for a duplicate ID number, after its transaction rolled back (so the entry stays);
+    names no record when the clash is outside the actor's scope. The refusal that reaches the probe limit
+    also flags the user (person.id_probe_throttled), which the security administrator's page lists."""
+    masked = Person._meta.get_field("id_number").masked(exc.id_number)
+    audit.record("person.duplicate_id", actor=actor, object_type="orgs.person",
+                 after={"attempted": action, "id_number": masked, "org": getattr(org, "pk", None),
+                        "outside_scope": exc.outside_scope},
+                 outcome=AuditEntry.Outcome.REFUSED)
+    if actor is not None and exc.outside_scope and _id_probe_count(actor) == settings.ID_DUPLICATE_PROBE_LIMIT:
+        audit.record("person.id_probe_throttled", actor=actor, object_type="orgs.person",
+                     after={"attempted": action, "limit_reached": True}, outcome=AuditEntry.Outcome.REFUSED)
+
+
+def person_create(*, actor, org, **fields):
+    """Create a member record. An ID number already registered is refused, and the refusal is audited in a
+    transaction of its own, after the write's rollback (outside any caller's transaction, it is kept)."""
+    _refuse_if_probing(actor, "person.create", fields)
+    try:
+        return _person_create(actor=actor, org=org, **fields)
+    except DuplicateIdNumber as exc:
+        _audit_duplicate(actor, "person.create", exc, org)
+        raise
 
 
 @transaction.atomic
-def person_create(*, actor, org, **fields):
+def _person_create(*, actor, org, **fields):
     org = _require_org_for_people(actor, org)
     if not org.is_active:
         raise ValidationError({"org": _("The organization has been deactivated.")})
@@ -319,17 +385,27 @@ def person_create(*, actor, org, **fields):
     _set_person_pinyin(person)
     person.id_number = normalize_id_number(person.id_number)
     _full_clean_person(person, _derive_from_id_number(person, fields))
-    _refuse_duplicate_id(person)
+    _refuse_duplicate_id(person, actor)
     with metrics.track(person):
         person.save()
     audit.record("person.create", actor=actor, obj=person, after=audit.snapshot(person))
     return person
 
 
-@transaction.atomic
 def person_update(*, actor, person, clear_phone=False, **fields):
     """Update a member record. ID and phone numbers left empty (or sent back masked) keep the recorded value;
-    `clear_phone=True` removes the phone number. Birth date and gender follow the ID number."""
+    `clear_phone=True` removes the phone number. Birth date and gender follow the ID number. A duplicate ID
+    number is refused and audited as in person_create."""
+    _refuse_if_probing(actor, "person.update", fields)
+    try:
+        return _person_update(actor=actor, person=person, clear_phone=clear_phone, **fields)
+    except DuplicateIdNumber as exc:
+        _audit_duplicate(actor, "person.update", exc, getattr(person, "org", None))
+        raise
+
+
+@transaction.atomic
+def _person_update(*, actor, person, clear_phone=False, **fields):
     require_editable(actor, person)
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = audit.snapshot(person)
@@ -342,7 +418,7 @@ def person_update(*, actor, person, clear_phone=False, **fields):
     _set_person_pinyin(person)
     person.id_number = normalize_id_number(person.id_number)
     _full_clean_person(person, _derive_from_id_number(person, fields))
-    _refuse_duplicate_id(person)
+    _refuse_duplicate_id(person, actor)
     with metrics.track(person):
         person.save()
     audit.record("person.update", actor=actor, obj=person, before=before, after=audit.snapshot(person))

@@ -429,10 +429,12 @@ def test_create_person_refusals(users, tree, change, field, msgid):
 def test_duplicate_id_number_refused(users, tree, people):
     data = person_data(id_number=people["wjt1"].id_number, birth_date=people["wjt1"].birth_date,
                        male=people["wjt1"].gender == "M")
-    with Unchanged(Person):
-        response = client(users["wanzhai"]).post("/api/v1/people/", {"org": tree["wujiatai"].pk, **jsonable(data)},
-                                                 format="json")
+    count = Person.objects.count()
+    response = client(users["wanzhai"]).post("/api/v1/people/", {"org": tree["wujiatai"].pk, **jsonable(data)},
+                                             format="json")
     assert_refused(response, "id_number")
+    assert Person.objects.count() == count  # nothing written but the refusal's audit entry
+    assert AuditEntry.objects.filter(action="person.duplicate_id", outcome="refused").count() == 1
 
 
 def test_create_person_in_org_outside_scope_is_404(users, tree):

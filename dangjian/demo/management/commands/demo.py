@@ -1,5 +1,6 @@
 """`manage.py demo`: load the demo prefecture (中共恩施州委 → 8 counties → townships → villages → branches)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.accounts.models import User
@@ -26,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=4228, help="Random seed (default 4228).")
 
     def handle(self, *args, force=False, if_empty=False, scale="demo", seed=4228, verbosity=1, **options):
+        if settings.PRODUCTION:  # its accounts share a published password (docs/security.md)
+            raise CommandError(
+                "The demo never runs in production (DANGJIAN_ENV=production): its accounts share a published "
+                "password. 生产环境（DANGJIAN_ENV=production）不能加载演示数据：演示账号的密码是公开的。"
+            )
         if Org.objects.exists() and not force:
             if if_empty:  # `make run` on an existing database: keep the data, remind the accounts
                 if verbosity >= 1 and User.objects.filter(username=demo_data.DEMO_ACCOUNTS[0][0]).exists():
