@@ -15,12 +15,16 @@ the audit pages show the label, and the raw code where none is registered.
 import datetime
 import hmac
 import json
+import os
 from decimal import Decimal
 
+from cryptography.hazmat.primitives import hashes
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .crypto import EncryptedCharField, hmac_sm3_hex, sm3_hex
 from .middleware import client_ip, current_request
@@ -278,3 +282,111 @@ def verify_checkpoint(data):
     else:
         ok = AuditEntry.objects.filter(seq=seq, hash=values["hash"]).exists()
     return None if ok else (seq, "the log no longer holds the checkpoint's entry (deleted or rewritten)")
+
+
+# --- retention: archives ---------------------------------------------------------------------------------------
+
+MIN_RETENTION_DAYS = 183  # the Cybersecurity Law (art. 21) asks for at least six months of logs
+
+register_actions({"audit.archive": _("Archive old audit entries")})
+
+
+@checks.register(checks.Tags.security)
+def check_retention(app_configs=None, **kwargs):
+    days = getattr(settings, "AUDIT_RETENTION_DAYS", MIN_RETENTION_DAYS)
+    if not isinstance(days, int) or days < MIN_RETENTION_DAYS:
+        return [checks.Error(
+            f"AUDIT_RETENTION_DAYS is {days!r}: audit entries must be kept at least {MIN_RETENTION_DAYS} days.",
+            hint="Set DANGJIAN_AUDIT_RETENTION_DAYS to 183 or more (default 1095, three years).",
+            id="core.E010",
+        )]
+    return []
+
+
+class ArchiveError(Exception):
+    pass
+
+
+def _entry_row(entry):
+    row = {f.attname: getattr(entry, f.attname) for f in AuditEntry._meta.concrete_fields if f.attname != "id"}
+    row["at"] = entry.at.astimezone(datetime.UTC).isoformat()
+    return row
+
+
+def _entry_from_row(row):
+    values = dict(row)
+    values["at"] = datetime.datetime.fromisoformat(values["at"])
+    return AuditEntry(**values)
+
+
+def archive(*, cutoff, path):
+    """Move the entries older than `cutoff` to a new file at `path`, then remove them from the log.
+
+    The file holds one JSON line per entry, then one line {"archive": {...}} with the archived range, the SM3
+    digest of the entry lines and an HMAC-SM3 signature under the audit key. The head's signed anchor then names
+    the last archived entry, so the remaining log verifies from it (and only from it). Refuses to run on a log
+    that does not verify. Returns the number of entries archived."""
+    problem = verify()
+    if problem is not None:
+        raise ArchiveError(f"the audit log does not verify (entry #{problem[0]}: {problem[1]})")
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().get(id=1)
+        last_seq = AuditEntry.objects.filter(at__lt=cutoff).order_by("-seq").values_list("seq", flat=True).first()
+        if last_seq is None:
+            return 0
+        digest = hashes.Hash(hashes.SM3())
+        count, last_hash = 0, None
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never overwrite an archive
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            for entry in AuditEntry.objects.filter(seq__lte=last_seq).order_by("seq").iterator(chunk_size=2000):
+                line = json.dumps({"entry": _entry_row(entry)}, sort_keys=True, ensure_ascii=False) + "\n"
+                digest.update(line.encode())
+                handle.write(line)
+                count, last_hash = count + 1, entry.hash
+            summary = {"first_seq": head.base_seq + 1, "last_seq": last_seq, "last_hash": last_hash,
+                       "base_hash": head.base_hash, "count": count, "digest": digest.finalize().hex(),
+                       "at": timezone.now().astimezone(datetime.UTC).isoformat()}
+            summary["signature"] = sign(summary)
+            handle.write(json.dumps({"archive": summary}, sort_keys=True) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        table = connection.ops.quote_name(AuditEntry._meta.db_table)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # lets the append-only trigger pass these rows only
+                cursor.execute("SELECT set_config('dangjian.audit_archive_upto', %s, true)", [str(last_seq)])
+            cursor.execute(f"DELETE FROM {table} WHERE seq <= %s", [last_seq])  # noqa: S608 (no user input)
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('dangjian.audit_archive_upto', '0', true)")
+        head.base_seq, head.base_hash = last_seq, last_hash
+        seal_head(head).save(update_fields=["base_seq", "base_hash", "seal"])
+        record("audit.archive", object_type="core.auditentry", object_repr=os.path.basename(path),
+               after={k: summary[k] for k in ("first_seq", "last_seq", "count", "digest")}, org=None)
+    return count
+
+
+def verify_archive(path, head=None):
+    """None when the archive file is intact (its signature, digest and inner chain hold) and, given the head,
+    when the log's anchor is the archive's last entry; else the reason."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.readlines()
+        summary = json.loads(lines[-1])["archive"]
+        signature = summary.pop("signature")
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return "not an audit archive"
+    if not signature_ok(summary, signature):
+        return "the archive's signature does not match (altered, or unknown key)"
+    digest = hashes.Hash(hashes.SM3())
+    for line in lines[:-1]:
+        digest.update(line.encode())
+    if digest.finalize().hex() != summary["digest"]:
+        return "the archive's entries do not match its digest (edited)"
+    expected_prev, expected_seq = summary["base_hash"], summary["first_seq"]
+    for line in lines[:-1]:
+        entry = _entry_from_row(json.loads(line)["entry"])
+        if entry.seq != expected_seq or entry.prev_hash != expected_prev or entry_hash(entry) != entry.hash:
+            return "the archive's chain is broken (edited)"
+        expected_prev, expected_seq = entry.hash, entry.seq + 1
+    if head is not None and (head.base_seq, head.base_hash) != (summary["last_seq"], summary["last_hash"]):
+        return "the log does not start where the archive ends"
+    return None
