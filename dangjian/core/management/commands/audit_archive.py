@@ -33,7 +33,7 @@ class Command(BaseCommand):
             if options.get("check"):
                 problem = audit.verify_archive(options["check"])
                 if problem is not None:
-                    raise CommandError(_("Audit archive broken: %(reason)s.") % {"reason": problem}, returncode=1)
+                    raise CommandError(_("Audit archive broken: %(reason)s.") % {"reason": _(problem)}, returncode=1)
                 self.stdout.write(_("Audit archive intact."))
                 return
             if not options.get("output"):

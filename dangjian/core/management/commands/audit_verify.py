@@ -31,6 +31,11 @@ REASONS = (
     gettext_noop("the checkpoint is not a checkpoint file"),
     gettext_noop("the checkpoint's signature does not match (altered, or unknown key)"),
     gettext_noop("the log no longer holds the checkpoint's entry (deleted or rewritten)"),
+    gettext_noop("not an audit archive"),
+    gettext_noop("the archive's signature does not match (altered, or unknown key)"),
+    gettext_noop("the archive's entries do not match its digest (edited)"),
+    gettext_noop("the archive's chain is broken (edited)"),
+    gettext_noop("the log does not start where the archive ends"),
 )
 
 
