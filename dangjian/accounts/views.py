@@ -15,12 +15,13 @@ from dangjian.core import permissions, tabular
 from dangjian.core.audit import action_label
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate
+from dangjian.core.permissions import AUDIT_VIEW
 from dangjian.core.scoping import get_visible_or_404
 from dangjian.core.views import capability_required, perform_action, require_capability
 from dangjian.orgs.models import Person
 
 from . import selectors, services
-from .capabilities import AUDIT_VIEW, SECURITY_MANAGE, USER_MANAGE
+from .capabilities import SECURITY_MANAGE, USER_MANAGE
 from .filters import AuditEntryFilter, UserFilter
 from .forms import (
     LoginForm,
