@@ -17,6 +17,7 @@ import hmac
 import json
 import os
 from decimal import Decimal
+from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
 from django.conf import settings
@@ -95,19 +96,24 @@ def key_id(key: bytes) -> str:
     return hmac_sm3_hex(key, b"dangjian/audit-key-id")[:16]
 
 
+@lru_cache(maxsize=8)
+def _key_table(values):
+    """{key id: key} of the configured keys, the current one first (cached per configuration)."""
+    return {key_id(key): key for key in map(_key_bytes, values)}
+
+
+def _configured():
+    return (settings.DANGJIAN_AUDIT_KEY, *getattr(settings, "DANGJIAN_AUDIT_OLD_KEYS", []))
+
+
 def current_key():
     """(key id, key) of DANGJIAN_AUDIT_KEY, the key new entries, seals and checkpoints are signed with."""
-    key = _key_bytes(settings.DANGJIAN_AUDIT_KEY)
-    return key_id(key), key
+    return next(iter(_key_table(_configured()).items()))
 
 
 def key_for(kid):
     """The key named `kid`: the current one or one of DANGJIAN_AUDIT_OLD_KEYS; None when unknown."""
-    for value in [settings.DANGJIAN_AUDIT_KEY, *getattr(settings, "DANGJIAN_AUDIT_OLD_KEYS", [])]:
-        key = _key_bytes(value)
-        if key_id(key) == kid:
-            return key
-    return None
+    return _key_table(_configured()).get(kid)
 
 
 def _canonical(values):
