@@ -35,6 +35,13 @@ def _local_secret(name, nbytes):
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret("DJANGO_SECRET_KEY", 32)
 # 32 bytes hex: SM4 data key and HMAC-SM3 index key are derived from it (core.crypto).
 DANGJIAN_DATA_KEY = os.environ.get("DANGJIAN_DATA_KEY") or _local_secret("DANGJIAN_DATA_KEY", 32)
+# 32 bytes hex: the HMAC-SM3 key of the audit chain (core.audit), kept outside the database like the data key.
+# After a rotation the previous keys stay listed (comma-separated) so older entries still verify.
+DANGJIAN_AUDIT_KEY = os.environ.get("DANGJIAN_AUDIT_KEY") or _local_secret("DANGJIAN_AUDIT_KEY", 32)
+DANGJIAN_AUDIT_OLD_KEYS = [k for k in os.environ.get("DANGJIAN_AUDIT_OLD_KEYS", "").split(",") if k.strip()]
+# Audit entries are kept this long before `manage.py audit_archive` may move them to a signed archive file;
+# never less than 183 days (Cybersecurity Law art. 21: six months), refused at start-up (core.checks).
+AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", str(3 * 365)))
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DANGJIAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -127,6 +134,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    if os.environ.get("PYTEST_VERSION"):
+        # The audit table refuses TRUNCATE (core migration 0005) unless this session setting is on: the test
+        # runner empties every table between transactional tests. Only test runs set it.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c dangjian.audit_allow_truncate=on"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and login security (等保 2.0 level 3 baseline) ---------------------------------------------

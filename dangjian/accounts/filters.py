@@ -63,13 +63,18 @@ class AuditEntryFilter(django_filters.FilterSet):
     object_type = django_filters.CharFilter(label=_("Object type"))
     object_id = django_filters.CharFilter(label=_("Object id"))
     ip = django_filters.CharFilter(label=_("IP address"))
-    request_id = django_filters.CharFilter(label=_("Request id"))
+    # The server's request id, or the X-Request-ID the client sent (kept apart: client_request_id).
+    request_id = django_filters.CharFilter(label=_("Request id"), method="filter_request_id")
 
     class Meta:
         model = AuditEntry
         fields = ["date_from", "date_to", "actor", "action_label", "outcome", "object_type", "object_id", "action",
                   "ip", "request_id"]
         form = FilterForm
+
+    def filter_request_id(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(request_id=value) | Q(client_request_id=value)) if value else queryset
 
     def filter_action_label(self, queryset, name, value):
         value = value.strip()

@@ -155,10 +155,11 @@ def locked_accounts(actor):
 # --- audit administrator ---------------------------------------------------------------------------------
 
 
-def audit_entries():
-    """The whole log of the installation: the audit administrator's view is deliberately not org-scoped
-    (三员分立: auditing the administrators themselves needs every entry, whatever organization it touches)."""
-    return AuditEntry.objects.order_by("-seq")
+def audit_entries(user):
+    """The entries `user` may read: an audit administrator reads those about organizations in their subtree;
+    the installation's top-level audit administrator (at the root of the tree) reads every entry, those about
+    no organization included (core.AuditEntry.in_subtree)."""
+    return AuditEntry.objects.visible_to(user).order_by("-seq")
 
 
 def audit_entry_hash_ok(entry):

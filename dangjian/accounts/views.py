@@ -15,12 +15,13 @@ from dangjian.core import permissions, tabular
 from dangjian.core.audit import action_label
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate
+from dangjian.core.permissions import AUDIT_VIEW
 from dangjian.core.scoping import get_visible_or_404
 from dangjian.core.views import capability_required, perform_action, require_capability
 from dangjian.orgs.models import Person
 
 from . import selectors, services
-from .capabilities import AUDIT_VIEW, SECURITY_MANAGE, USER_MANAGE
+from .capabilities import SECURITY_MANAGE, USER_MANAGE
 from .filters import AuditEntryFilter, UserFilter
 from .forms import (
     LoginForm,
@@ -215,7 +216,7 @@ def account_unlock(request):
 
 @capability_required(AUDIT_VIEW)
 def audit_list(request):
-    filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries())
+    filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries(request.user))
     return render(request, "accounts/audit_list.html", {
         "filter": filterset, "page": paginate(request, filterset.qs), "action_labels": selectors.audit_action_labels(),
     })
@@ -223,7 +224,7 @@ def audit_list(request):
 
 @capability_required(AUDIT_VIEW)
 def audit_detail(request, seq):
-    entry = get_visible_or_404(selectors.audit_entries(), seq=seq)
+    entry = get_visible_or_404(selectors.audit_entries(request.user), seq=seq)
     changes = selectors.audit_changes(entry, request.user)
     return render(request, "accounts/audit_detail.html", {
         "entry": entry, "hash_ok": selectors.audit_entry_hash_ok(entry),
@@ -238,7 +239,7 @@ def audit_exporter(user, params):
     """The audit log's export (at most AUDIT_EXPORT_LIMIT entries) for the audit administrator (also run by a job):
     labels for people (action, object type, outcome), each code in a column of its own for machines."""
     require_capability(user, AUDIT_VIEW)
-    filterset = AuditEntryFilter(params, queryset=selectors.audit_entries())
+    filterset = AuditEntryFilter(params, queryset=selectors.audit_entries(user))
     headers = [_("Sequence"), _("Time"), _("Actor"), _("IP address"), _("Request id"), _("Action"),
                _("Action code"), _("Object type"), _("Object type code"), _("Object id"), _("Object"), _("Outcome"),
                _("Outcome code"), pgettext("audit change", "Before"), pgettext("audit change", "After")]

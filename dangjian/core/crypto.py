@@ -29,6 +29,11 @@ def _hmac_sm3(key: bytes, data: bytes) -> bytes:
     return mac.finalize()
 
 
+def hmac_sm3_hex(key: bytes, data: bytes) -> str:
+    """HMAC-SM3 of `data` under `key`, in hex (the keyed audit chain, core.audit)."""
+    return _hmac_sm3(key, data).hex()
+
+
 @lru_cache(maxsize=4)
 def _keys(master_hex: str):
     try:

@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 _current_request = contextvars.ContextVar("current_request", default=None)
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._:-]")
+CLIENT_REQUEST_ID_LENGTH = 64
 
 
 def current_request():
@@ -28,13 +29,19 @@ def client_ip_for_axes(request):
     return client_ip(request)
 
 
+def sanitize_client_request_id(value):
+    return _UNSAFE.sub("", value[:4 * CLIENT_REQUEST_ID_LENGTH])[:CLIENT_REQUEST_ID_LENGTH]
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # The request id the audit log records is always the server's own; a client's X-Request-ID is kept
+        # apart (client_request_id), stripped to safe characters and cut to 64, for correlating with its logs.
+        request.request_id = uuid.uuid4().hex
+        request.client_request_id = sanitize_client_request_id(request.headers.get("X-Request-ID", ""))
         token = _current_request.set(request)
         try:
             response = self.get_response(request)

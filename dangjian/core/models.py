@@ -6,6 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .permissions import AUDIT_VIEW
+from .scoping import ScopedQuerySet
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -13,6 +16,10 @@ class AppendOnlyQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionError("audit entries are append-only")
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
+    pass
 
 
 class AuditEntry(models.Model):
@@ -42,8 +49,20 @@ class AuditEntry(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Chain version (core.audit): 1 = unkeyed SM3 (entries written before the chain was keyed), 2 = HMAC-SM3
+    # under the audit key named by `key_id`, covering the fields below as well.
+    version = models.PositiveSmallIntegerField(default=1)
+    key_id = models.CharField(max_length=16, blank=True)
+    # The organization the entry concerns (the object's, or the actor's for logins and actions without an
+    # object): a plain id, since core knows no Org model; audit administrators read their subtree's entries.
+    org_id = models.BigIntegerField(_("organization"), null=True, blank=True, db_index=True)
+    # X-Request-ID as the client sent it (sanitised, at most 64 characters); `request_id` is the server's own.
+    client_request_id = models.CharField(_("client request id"), max_length=64, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AuditEntryQuerySet.as_manager()
+
+    # Audit administrators (accounts) read the entries of their subtree; see in_subtree.
+    view_capability = AUDIT_VIEW
 
     class Meta:
         verbose_name = _("audit entry")
@@ -62,13 +81,31 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
 
+    @classmethod
+    def in_subtree(cls, org):
+        """core.scoping: the entries about organizations inside `org`'s subtree, by the tree as it is now (an org
+        moved later takes its entries with it). The installation's root sees every entry, with or without an
+        organization (logins of unknown names, commands)."""
+        if org.parent_id is None:
+            return models.Q()
+        return models.Q(org_id__in=type(org)._default_manager.filter(org.subtree_q()).values("pk"))
+
 
 class AuditHead(models.Model):
-    """The chain's newest (seq, hash): lets audit_verify notice entries cut off the end of the log."""
+    """The chain's newest (seq, hash): lets audit_verify notice entries cut off the end of the log.
+
+    It also holds the chain's signed anchor (core.audit): where the log starts (`base_*`: the genesis, or the
+    last entry moved to an archive by audit_archive) and the last unkeyed entry (`legacy_*`), signed together
+    in `seal` with the audit key, so neither can be moved without the key."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    base_seq = models.PositiveBigIntegerField(default=0)
+    base_hash = models.CharField(max_length=64, default="0" * 64)
+    legacy_seq = models.PositiveBigIntegerField(default=0)
+    legacy_hash = models.CharField(max_length=64, default="0" * 64)
+    seal = models.CharField(max_length=100, blank=True)
 
     def __str__(self):
         return f"head #{self.seq}"

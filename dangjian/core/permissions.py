@@ -99,3 +99,5 @@ def role_table():
 # Core's own: self-service on one's own records (enrolments, progress, visit logs, nominations…). Models opt
 # in by naming their owner field (core.scoping); every role held by a party member has it.
 SELF_SERVICE = capability("self.service", _("Use self-service on one's own records"), roles=WORKING_ROLES)
+# Declared in core because core's AuditEntry names it as its view capability (core may not import accounts).
+AUDIT_VIEW = capability("audit.view", _("Read the audit log"), roles=[Role.AUDITOR])

@@ -164,7 +164,7 @@ def test_hash_line_says_previous_hash_and_pagination_previous_page(auditor):
     for i in range(30):
         audit.record("test.event", object_repr=f"thing {i}")
     detail = auditor.get(reverse("accounts:audit_detail", args=[2])).content.decode()
-    assert "上一条哈希 " in detail and "本条哈希 (SM3)" in detail and "上一页" not in detail
+    assert "上一条哈希 " in detail and "本条哈希 (HMAC-SM3)" in detail and "上一页" not in detail
     listing = auditor.get(LIST, {"page": 2}).content.decode()
     assert "上一页" in listing and "上一条哈希" not in listing
     assert "起始日期" in listing and "截止日期" in listing
