@@ -324,7 +324,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "dangjian.core.drf.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dangjian.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "dangjian.core.drf.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
 }
