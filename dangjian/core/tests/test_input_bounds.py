@@ -34,6 +34,7 @@ def test_pages_show_the_filter_error_and_an_empty_list(client, users, who, url, 
     filterset_form = response.context["filter_form"] if "filter_form" in response.context else \
         response.context["filter"].form
     assert field in filterset_form.errors
+    assert filterset_form.errors[field][0] in response.content.decode()  # shown under the field
     assert len(response.context["page"].object_list) == 0
 
 
