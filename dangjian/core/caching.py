@@ -29,6 +29,6 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if is_personal(request, response):
+        if "no-store" not in response.get("Cache-Control", "") and is_personal(request, response):
             add_never_cache_headers(response)
         return response
