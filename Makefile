@@ -27,7 +27,7 @@ run: setup static
 	$(BIN)/python manage.py demo --if-empty
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn dangjian.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+	$(BIN)/gunicorn dangjian.wsgi -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 test: setup
 	$(BIN)/python manage.py check --fail-level WARNING

@@ -17,7 +17,35 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DANGJIAN_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-PRODUCTION = os.environ.get("DANGJIAN_ENV", "development") == "production"
+
+# --- Secrets file (security review, finding 8) -----------------------------------------------------------------
+# `manage.py generate_secrets --output FILE` writes KEY=value lines (mode 0600); DANGJIAN_SECRETS_FILE names it.
+# The environment wins: a variable already set is kept, the file only fills in what is missing.
+def _read_secrets_file(path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    path = Path(path)
+    try:
+        mode, text = path.stat().st_mode, path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ImproperlyConfigured(f"DANGJIAN_SECRETS_FILE: cannot read {path}: {exc.strerror}") from None
+    if os.environ.get("DANGJIAN_ENV") == "production" and mode & 0o077:
+        raise ImproperlyConfigured(f"DANGJIAN_SECRETS_FILE: {path} must be readable by its owner only (chmod 600)")
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise ImproperlyConfigured(f"DANGJIAN_SECRETS_FILE: {path}, line {number} is not NAME=value")
+        os.environ.setdefault(name.strip(), value.strip())
+
+
+if os.environ.get("DANGJIAN_SECRETS_FILE"):
+    _read_secrets_file(os.environ["DANGJIAN_SECRETS_FILE"])
+
+# `generate_secrets` makes the secrets production needs, so it runs before they exist (it does nothing else).
+PRODUCTION = os.environ.get("DANGJIAN_ENV", "development") == "production" and sys.argv[1:2] != ["generate_secrets"]
 DEBUG = os.environ.get("DANGJIAN_DEBUG", "0") == "1"
 
 
@@ -42,6 +70,39 @@ DANGJIAN_AUDIT_OLD_KEYS = [k for k in os.environ.get("DANGJIAN_AUDIT_OLD_KEYS", 
 # Audit entries are kept this long before `manage.py audit_archive` may move them to a signed archive file;
 # never less than 183 days (Cybersecurity Law art. 21: six months), refused at start-up (core.checks).
 AUDIT_RETENTION_DAYS = int(os.environ.get("DANGJIAN_AUDIT_RETENTION_DAYS", str(3 * 365)))
+
+# --- Production refuses to start with unsafe settings (security review, finding 8) ------------------------------
+INSECURE_SECRET_KEYS = {"change-me", "changeme", "secret", "dev", "development", "insecure"}
+
+
+def _production_refusals():
+    """Why this production configuration must not start (empty when it may)."""
+    refusals = []
+    if DEBUG:
+        refusals.append("DANGJIAN_DEBUG=1 is not allowed in production (it shows settings and code to visitors)")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        refusals.append("DJANGO_SECRET_KEY must be at least 50 characters (run `manage.py generate_secrets`)")
+    elif SECRET_KEY.lower() in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure-"):
+        refusals.append("DJANGO_SECRET_KEY is a default or development key (run `manage.py generate_secrets`)")
+    try:
+        if len(bytes.fromhex(DANGJIAN_DATA_KEY)) != 32:
+            raise ValueError
+    except ValueError:
+        refusals.append("DANGJIAN_DATA_KEY must be 32 bytes in hex (64 characters)")
+    return refusals
+
+
+# The audit chain's key (finding 3) is read by its own block; production only insists that it is set.
+def _production_audit_key_refusals():
+    if not os.environ.get("DANGJIAN_AUDIT_KEY"):
+        return ["DANGJIAN_AUDIT_KEY is missing (the audit log's HMAC key; run `manage.py generate_secrets`)"]
+    return []
+
+
+if PRODUCTION and (_refusals := _production_refusals() + _production_audit_key_refusals()):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DANGJIAN_ENV=production refuses to start: " + "; ".join(_refusals))
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DANGJIAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -78,6 +139,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dangjian.core.middleware.RequestContextMiddleware",
+    "dangjian.core.caching.NoStoreMiddleware",
     "dangjian.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -175,7 +237,17 @@ SESSION_SAVE_EVERY_REQUEST = True  # ... measured from the last request, not fro
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("DANGJIAN_HTTPS", "0") == "1"
+HTTPS = os.environ.get("DANGJIAN_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+# With HTTPS on: HSTS for a year and every plain-HTTP request redirected (docs/deployment.md). Behind a reverse proxy
+# that terminates TLS, DANGJIAN_PROXY_SSL_HEADER=1 trusts its X-Forwarded-Proto (the proxy must overwrite it).
+if HTTPS:
+    SECURE_SSL_REDIRECT = os.environ.get("DANGJIAN_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("DANGJIAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DANGJIAN_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("DANGJIAN_HSTS_PRELOAD", "1") == "1"
+if os.environ.get("DANGJIAN_PROXY_SSL_HEADER", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 API_TOKEN_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("DANGJIAN_API_TOKEN_IDLE_MINUTES", "30")))
 # Absolute lifetime beside the idle timeout: a session or API token ends this long after the login that opened
 # it, however busy it has been (等保 2.0: re-authentication).
@@ -290,7 +362,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "dangjian.core.drf.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dangjian.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "dangjian.core.drf.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
 }

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.core import filters as bounded
 from dangjian.core.forms import FilterForm
 from dangjian.core.models import AuditEntry
 
@@ -17,7 +18,7 @@ from .models import User
 from .roles import Role
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(bounded.FilterSet):
     q = django_filters.CharFilter(label=_("Username or name"), method="filter_q")
     role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, empty_label=_("All roles"))
     is_active = django_filters.ChoiceFilter(
@@ -44,11 +45,11 @@ def _day_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class AuditEntryFilter(django_filters.FilterSet):
+class AuditEntryFilter(bounded.FilterSet):
     """Every filter keeps to an indexed column or a cheap equality; the page state lives in the URL."""
 
-    date_from = django_filters.DateFilter(label=pgettext_lazy("date range", "From"), method="filter_date_from")
-    date_to = django_filters.DateFilter(label=pgettext_lazy("date range", "To"), method="filter_date_to")
+    date_from = bounded.DateFilter(label=pgettext_lazy("date range", "From"), method="filter_date_from")
+    date_to = bounded.DateFilter(label=pgettext_lazy("date range", "To"), method="filter_date_to")
     actor = django_filters.CharFilter(label=_("Actor (username)"), field_name="actor_name")
     # The page's action box: text matched against the registered labels (a <datalist> offers them), so
     # typing 登录 finds every action whose label contains it; the code prefix `action` stays for the API and URLs.

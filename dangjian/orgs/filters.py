@@ -6,6 +6,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core import filters as bounded
 from dangjian.core.forms import FilterForm
 
 from . import choices
@@ -62,9 +63,9 @@ def search_rank(value, *, code=False):
     return Case(*whens, default=Value(3), output_field=IntegerField())
 
 
-class OrgFilter(django_filters.FilterSet):
+class OrgFilter(bounded.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    parent = django_filters.NumberFilter(label=_("Parent organization"), field_name="parent_id")
+    parent = bounded.IdFilter(label=_("Parent organization"), field_name="parent_id")
     level = django_filters.TypedChoiceFilter(label=_("Level"), choices=Level.choices, coerce=int)
     kind = django_filters.ChoiceFilter(label=_("Category"), choices=Org.Kind.choices)
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Org.Sector.choices)
@@ -77,8 +78,7 @@ class OrgFilter(django_filters.FilterSet):
         label=_("Secretary"), method="filter_no_secretary",
         choices=[("true", _("None recorded")), ("false", _("Recorded"))],
     )
-    below = django_filters.NumberFilter(label=_("Below organization"), method="filter_below",
-                                        min_value=1, max_value=2**53)
+    below = bounded.IdFilter(label=_("Below organization"), method="filter_below")
 
     class Meta:
         model = Org
@@ -102,7 +102,7 @@ class OrgFilter(django_filters.FilterSet):
         return queryset.filter(org.subtree_q()).exclude(pk=org.pk)
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(bounded.FilterSet):
     """`org` selects a whole subtree (through the ancestry columns); the queryset is already scoped."""
 
     q = django_filters.CharFilter(label=_("Name or pinyin initials"), method="filter_q")
@@ -117,9 +117,9 @@ class PersonFilter(django_filters.FilterSet):
         label=_("Status"), method="filter_status", empty_label=_("Current members"),
         choices=[*choices.Status.choices, (ALL_STATUSES, _("All statuses"))],
     )
-    age_min = django_filters.NumberFilter(label=_("Age from"), method="filter_age_min")
-    age_max = django_filters.NumberFilter(label=_("Age to"), method="filter_age_max")
-    joined_year = django_filters.NumberFilter(label=_("Year joined"), field_name="joined_on", lookup_expr="year")
+    age_min = bounded.AgeFilter(label=_("Age from"), method="filter_age_min")
+    age_max = bounded.AgeFilter(label=_("Age to"), method="filter_age_max")
+    joined_year = bounded.YearFilter(label=_("Year joined"), field_name="joined_on", lookup_expr="year")
 
     class Meta:
         model = Person
@@ -174,9 +174,9 @@ def _years_ago(years):
         return today.replace(year=today.year - years, day=28)
 
 
-class PositionFilter(django_filters.FilterSet):
-    org = django_filters.NumberFilter(label=_("Organization"), field_name="org_id")
-    person = django_filters.NumberFilter(label=_("Person"), field_name="person_id")
+class PositionFilter(bounded.FilterSet):
+    org = bounded.IdFilter(label=_("Organization"), field_name="org_id")
+    person = bounded.IdFilter(label=_("Person"), field_name="person_id")
     title = django_filters.ChoiceFilter(label=_("Position"), choices=choices.Title.choices)
     current = django_filters.BooleanFilter(label=_("Current"), field_name="end_date", lookup_expr="isnull")
 

@@ -22,6 +22,9 @@ def filter_bar(context, form, main, reset_url, keep="", form_id="", label=""):
         "more": more,
         "more_active": sum(1 for field in more if field.value() not in EMPTY_VALUES),
         "hidden": [(name, query.get(name)) for name in keep_names if query.get(name)],
+        # A kept parameter that the form refused (an id out of range in the URL) has no field to show it under.
+        "hidden_errors": [f"{form[name].label}: {error}" for name in keep_names if name in form.fields
+                          for error in form[name].errors],
         "reset_url": reset_url,
         "form_id": form_id,
         "label": label,
