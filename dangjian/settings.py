@@ -92,14 +92,8 @@ def _production_refusals():
     return refusals
 
 
-# The audit chain's key (finding 3) is read by its own block; production only insists that it is set.
-def _production_audit_key_refusals():
-    if not os.environ.get("DANGJIAN_AUDIT_KEY"):
-        return ["DANGJIAN_AUDIT_KEY is missing (the audit log's HMAC key; run `manage.py generate_secrets`)"]
-    return []
-
-
-if PRODUCTION and (_refusals := _production_refusals() + _production_audit_key_refusals()):
+# A missing DJANGO_SECRET_KEY, DANGJIAN_DATA_KEY or DANGJIAN_AUDIT_KEY is refused above by _local_secret().
+if PRODUCTION and (_refusals := _production_refusals()):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("DANGJIAN_ENV=production refuses to start: " + "; ".join(_refusals))

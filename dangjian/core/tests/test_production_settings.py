@@ -71,7 +71,7 @@ def test_generate_secrets_runs_under_production_before_the_secrets_exist(tmp_pat
     ({"DJANGO_SECRET_KEY": "short-but-not-fifty-characters"}, "at least 50 characters"),
     ({"DJANGO_SECRET_KEY": "django-insecure-" + "x1y2z3" * 10}, "default or development key"),
     ({"DANGJIAN_DATA_KEY": "00" * 16}, "DANGJIAN_DATA_KEY must be 32 bytes"),
-    ({"DANGJIAN_AUDIT_KEY": ""}, "DANGJIAN_AUDIT_KEY is missing"),
+    ({"DANGJIAN_AUDIT_KEY": ""}, "requires the DANGJIAN_AUDIT_KEY environment variable"),
 ])
 def test_production_refuses_unsafe_settings(secrets_file, tmp_path, env, message):
     result = manage("check", tmp_path=tmp_path, DANGJIAN_ENV="production", DANGJIAN_HTTPS="1",
