@@ -46,6 +46,8 @@ if os.environ.get("DANGJIAN_SECRETS_FILE"):
 
 # `generate_secrets` makes the secrets production needs, so it runs before they exist (it does nothing else).
 PRODUCTION = os.environ.get("DANGJIAN_ENV", "development") == "production" and sys.argv[1:2] != ["generate_secrets"]
+# Under the test runner (pytest sets PYTEST_VERSION before the settings load).
+TESTING = bool(os.environ.get("PYTEST_VERSION"))
 DEBUG = os.environ.get("DANGJIAN_DEBUG", "0") == "1"
 
 
@@ -126,7 +128,7 @@ INSTALLED_APPS = [
 ]
 # The suite adds a small app that is only declared (docs/decisions.md: the app contract), to show that an app
 # plugs into the menu, home page, metrics and permission matrix without an edit anywhere else.
-if "pytest" in sys.modules:
+if TESTING:
     INSTALLED_APPS.append("dangjian.core.tests.contract_app")
 
 MIDDLEWARE = [
@@ -190,7 +192,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
-    if os.environ.get("PYTEST_VERSION"):
+    if TESTING:
         # The audit table refuses TRUNCATE (core migration 0005) unless this session setting is on: the test
         # runner empties every table between transactional tests. Only test runs set it.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c dangjian.audit_allow_truncate=on"
