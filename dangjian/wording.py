@@ -23,3 +23,14 @@ MIN_LENGTH = ngettext_lazy(
 # rest_framework.fields.CharField
 DRF_MAX_LENGTH = _("Ensure this field has no more than {max_length} characters.")
 DRF_MIN_LENGTH = _("Ensure this field has at least {min_length} characters.")
+
+# django.contrib.auth (password change form, password validators): Django's Chinese says 你; the platform says 您.
+OLD_PASSWORD_WRONG = _("Your old password was entered incorrectly. Please enter it again.")
+PASSWORD_MIN_LENGTH = ngettext_lazy(
+    "Your password must contain at least %(min_length)d character.",
+    "Your password must contain at least %(min_length)d characters.",
+    "min_length",
+)
+PASSWORD_SIMILAR = _("Your password can’t be too similar to your other personal information.")
+PASSWORD_COMMON = _("Your password can’t be a commonly used password.")
+PASSWORD_NUMERIC = _("Your password can’t be entirely numeric.")

@@ -281,3 +281,13 @@ def test_demo_people_names_suit_the_gender_recorded():
     assert {gender for _, gender in people} == {"M", "F"}
     wrong = [(name, gender) for name, gender in people if not given_name_suits(name, gender)]
     assert not wrong, wrong[:10]
+
+
+def test_password_rules_say_nin(client, users):
+    """Django's own Chinese for the password rules says 你; the project catalogue words them with 您."""
+    from django.contrib.auth import password_validation
+
+    with translation.override("zh-hans"):
+        texts = [str(text) for text in password_validation.password_validators_help_texts()]
+    assert texts and not any("你" in text for text in texts)
+    assert any("您的密码至少要有 8 个字符" in text for text in texts)
