@@ -28,7 +28,7 @@ from dangjian.core.pinyin import org_name_keys, person_name_keys
 from dangjian.orgs.models import Level, Org, Person, Position, Transfer, _add_years
 from dangjian.orgs.services import _set_tree_fields
 
-from . import data, synthetic
+from . import data, registry, synthetic
 
 BATCH = 1000
 PEOPLE_FLUSH = 20000  # people generated before they (and their positions) are written
@@ -63,8 +63,10 @@ class PrefectureBuilder:
         self.pools = {}  # org id -> people who may hold its posts (eligible members below it)
         self.leaves_by_county = {}  # county id -> orgs that hold members, for transfers
         self.id_numbers = set()
-        self.named = {}  # "prefecture", "county:巴东县", "township:万寨乡", "village:伍家台村" -> Org
+        self.named = {}  # data.Account.where -> Org
         self.secretaries = {}  # org id -> Person (current secretary)
+        self.holders = {}  # (org id, title) -> Person holding that current post
+        self.members = {}  # member-holding org id -> its people
 
     # --- organizations -----------------------------------------------------------------------------------
     def add_org(self, parent, name, code, level, kind, sector, *, division_code="", term_years=5, term="random"):
@@ -104,6 +106,7 @@ class PrefectureBuilder:
                          term_years=3)
             for i, name in enumerate(data.PREFECTURE_ORGAN_BRANCHES, 1)
         ]
+        self.named.update((f"organ:{org.name}", org) for org in zhou_organs)
         self.team_sources = {zhou.pk: ("prefecture", zhou_organs)}
         self.member_orgs = []
         for org in zhou_organs:
@@ -119,6 +122,7 @@ class PrefectureBuilder:
                 for i, suffix in enumerate(data.COUNTY_ORGAN_BRANCHES, 1)
             ]
             self.team_sources[county.pk] = ("county", organs)
+            self.named.update((f"organ:{org.name}", org) for org in organs)
             for org in organs:
                 self.add_member_org(org, "organ", division, "organ")
             for township_name, township_code in self.township_codes(division, townships):
@@ -203,6 +207,8 @@ class PrefectureBuilder:
                                division_code=code)
         if name == data.WUJIATAI:
             self.named[f"village:{name}"] = village
+        if not community:
+            self.named.setdefault(f"village-of:{township_short(township)}", village)
         kind_key = "community" if community else "rural"
         if not branch_names:
             self.add_member_org(village, kind_key, division, "village")
@@ -280,6 +286,7 @@ class PrefectureBuilder:
             low_high = self.scale.members_branch if org.level == Level.BRANCH and kind != "organ" else ranges[kind]
             local = ethnic_by_township.get(org.township_id)
             members[org.pk] = [self.make_person(org, kind, region, local) for _ in range(self.rng.randint(*low_high))]
+            self.members[org.pk] = members[org.pk]
             if org.county_id:
                 self.leaves_by_county[org.county_id].append(org)
             if len(self.people) >= PEOPLE_FLUSH:
@@ -310,6 +317,7 @@ class PrefectureBuilder:
         start = org.term_start or self.today - datetime.timedelta(days=rng.randint(60, 1500))
         for title, person in zip(titles, holders, strict=False):
             self.add_position(org, person, title, max(start, person.full_member_on))
+            self.holders.setdefault((org.pk, title), person)
             if title == "secretary":
                 self.secretaries[org.pk] = person
         if not skip_secretary and holders and org.term_start and rng.random() < data.PREVIOUS_SECRETARY_SHARE:
@@ -367,28 +375,44 @@ class PrefectureBuilder:
             self.counts["transfers"] += len(self.transfers)
             self.transfers = []
 
-    def build_accounts(self):
+    def build_accounts(self, accounts):
         """The demo accounts. One password hash serves them all (the password is published anyway)."""
         password = make_password(data.DEMO_PASSWORD)
         now = timezone.now()
         users = []
-        for username, name, role, where, _label in data.DEMO_ACCOUNTS:
-            org = self.named[where]
-            person = self.secretaries.get(org.pk) if role == "secretary" else None
+        for account in accounts:
+            org = self.named[account.where]
+            person = self.account_person(org, account.person)
             users.append(User(
-                username=username, name=name or person.name, org=org, role=role, person=person,
-                password=password, must_change_password=False, password_changed_at=now,
+                username=account.username, name=account.name or person.name, org=org, role=account.role,
+                person=person, password=password, must_change_password=False, password_changed_at=now,
             ))
         User.objects.bulk_create(users)
         self.counts["users"] = len(users)
         return users
 
-    def build(self):
+    def account_person(self, org, link):
+        if link is None:
+            return None
+        if link in ("secretary", "minister"):
+            return self.holders[(org.pk, link)]
+        # a member of the organization (or of its branches) holding no post there
+        posted = {person.pk for (org_id, _title), person in self.holders.items() if org_id == org.pk}
+        _team_kind, sources = self.team_sources[org.pk]
+        pool = [p for src in sources for p in self.members.get(src.pk, [])]
+        return next(p for p in pool if p.pk not in posted and p.status == "normal" and p.category == "full")
+
+    def build(self, accounts=data.DEMO_ACCOUNTS):
         self.build_tree()
         self.flush_orgs()
         self.build_people()
-        self.build_accounts()
+        self.build_accounts(accounts)
         return self.counts
+
+
+def township_short(township):
+    """信陵镇 from 中共信陵镇委员会 (and 中共小渡船街道工作委员会 → 小渡船街道)."""
+    return township.name.removeprefix("中共").removesuffix("委员会").removesuffix("工作")
 
 
 def data_ancestry():
@@ -452,6 +476,9 @@ def load(scale_name="demo", *, seed=4228, force=False, log=None):
         builder = PrefectureBuilder(scale, seed=seed, log=log)
         counts = builder.build()
         reset_sequences()
+        world = registry.World(scale=scale, seed=seed, today=builder.today, named=builder.named,
+                               log=builder.log)
+        counts.update(registry.build_all(world))
         metrics.rebuild()  # bulk inserts bypass the services that keep the summary table current
         audit.record("demo.load", object_type="orgs.org", object_repr=f"{data.PREFECTURE['name']} ({scale.name})",
                      after={**counts, "scale": scale.name, "seed": seed, "wiped": force})

@@ -72,8 +72,9 @@ ORDINALS = "一二三四五六七八九十"
 VILLAGE_SPECIAL_BRANCHES = ["老年党支部", "产业党支部", "流动党员党支部"]
 COMMUNITY_SPECIAL_BRANCHES = ["退休党员党支部", "非公企业联合党支部"]
 
-PREFECTURE_ORGAN_BRANCHES = ["州委办公室机关党支部", "州委组织部机关党支部"]
-COUNTY_ORGAN_BRANCHES = ["委办公室机关党支部", "委组织部机关党支部"]  # prefixed with the county: 宣恩县委…
+# The party schools (州委党校, 县委党校) organize training: their branches are organizations of the tree.
+PREFECTURE_ORGAN_BRANCHES = ["州委办公室机关党支部", "州委组织部机关党支部", "州委党校机关党支部"]
+COUNTY_ORGAN_BRANCHES = ["委办公室机关党支部", "委组织部机关党支部", "委党校机关党支部"]  # prefixed: 宣恩县委…
 
 # --- distributions of the member record (weights, not percentages) --------------------------------------
 # GB/T 3304 codes: 15 土家族, 01 汉族, 06 苗族, 12 侗族, 14 白族, 02 蒙古族, 03 回族
@@ -110,15 +111,40 @@ TEAMS = {
     "organ": [("organization", 0.8)],
 }
 
+@dataclass(frozen=True)
+class Account:
+    """A demo account. `where` names its organization: "prefecture", "county:巴东县", "township:万寨乡",
+    "village:伍家台村", "village-of:信陵镇" (the township's first village), "organ:州委党校机关党支部".
+    `person` links the account to the person found in the records: "secretary" or "minister" (the holder of that
+    current post of the organization) or "member" (a member of it holding no post); the account then bears the
+    person's name."""
+
+    username: str
+    role: str
+    where: str
+    label: str
+    name: str | None = None
+    person: str | None = None
+
+
 DEMO_ACCOUNTS = [
-    # username, real name, role, where ("prefecture", "county:巴东县", "township:万寨乡", "village:伍家台村")
-    ("zhou", "谭志明", "org_dept", "prefecture", "州委组织部管理员"),
-    ("badong", "邓春华", "org_dept", "county:巴东县", "巴东县委组织部管理员"),
-    ("wanzhai", "田晓燕", "township", "township:万寨乡", "万寨乡党委"),
-    ("wujiatai", None, "secretary", "village:伍家台村", "伍家台村党总支书记"),
-    ("sysadmin", "覃建军", "sysadmin", "prefecture", "系统管理员"),
-    ("secadmin", "黄丽", "secadmin", "prefecture", "安全管理员"),
-    ("auditor", "向红梅", "auditor", "prefecture", "审计管理员"),
+    Account("zhou", "org_dept", "prefecture", "州委组织部管理员", "谭志明"),
+    Account("badong", "org_dept", "county:巴东县", "巴东县委组织部管理员", "邓春华"),
+    Account("badong_shuji", "leader", "county:巴东县", "巴东县委书记", person="secretary"),
+    Account("badong_buzhang", "org_dept", "county:巴东县", "巴东县委组织部部长", person="minister"),
+    Account("xuanen", "org_dept", "county:宣恩县", "宣恩县委组织部管理员", "杨文静"),
+    Account("lichuan", "org_dept", "county:利川市", "利川市委组织部管理员", "牟红军"),
+    Account("laifeng", "org_dept", "county:来凤县", "来凤县委组织部管理员", "彭秀英"),
+    Account("wanzhai", "township", "township:万寨乡", "万寨乡党委", "田晓燕"),
+    Account("xinling", "township", "township:信陵镇", "信陵镇党委", "向国华"),
+    Account("wujiatai", "secretary", "village:伍家台村", "伍家台村党总支书记", person="secretary"),
+    Account("xinling_cun", "secretary", "village-of:信陵镇", "信陵镇村党组织书记", person="secretary"),
+    Account("wujiatai_dy", "member", "village:伍家台村", "伍家台村党员（自助服务）", person="member"),
+    Account("zhou_dangxiao", "trainer", "prefecture", "州委党校培训管理员", "冉玉兰"),
+    Account("jianshi_dangxiao", "trainer", "county:建始县", "建始县委党校培训管理员", "谭德军"),
+    Account("sysadmin", "sysadmin", "prefecture", "系统管理员", "覃建军"),
+    Account("secadmin", "secadmin", "prefecture", "安全管理员", "黄丽"),
+    Account("auditor", "auditor", "prefecture", "审计管理员", "向红梅"),
 ]
 DEMO_PASSWORD = "Enshi@2012"  # noqa: S105 -- published in the README: demo accounts only
 

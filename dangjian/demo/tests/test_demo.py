@@ -126,20 +126,34 @@ def test_full_demo_loads_valid_data_and_working_accounts():
 
     expected = {
         "zhou": ("org_dept", "中共恩施州委"), "badong": ("org_dept", "中共巴东县委"),
-        "wanzhai": ("township", "中共万寨乡委员会"), "wujiatai": ("secretary", wujiatai.name),
-        "sysadmin": ("sysadmin", "中共恩施州委"), "secadmin": ("secadmin", "中共恩施州委"),
-        "auditor": ("auditor", "中共恩施州委"),
+        "badong_shuji": ("leader", "中共巴东县委"), "badong_buzhang": ("org_dept", "中共巴东县委"),
+        "xuanen": ("org_dept", "中共宣恩县委"), "lichuan": ("org_dept", "中共利川市委"),
+        "laifeng": ("org_dept", "中共来凤县委"), "wanzhai": ("township", "中共万寨乡委员会"),
+        "xinling": ("township", "中共信陵镇委员会"), "wujiatai": ("secretary", wujiatai.name),
+        "wujiatai_dy": ("member", wujiatai.name), "zhou_dangxiao": ("trainer", "中共恩施州委"),
+        "jianshi_dangxiao": ("trainer", "中共建始县委"), "sysadmin": ("sysadmin", "中共恩施州委"),
+        "secadmin": ("secadmin", "中共恩施州委"), "auditor": ("auditor", "中共恩施州委"),
     }
+    assert set(expected) | {"xinling_cun"} == {account.username for account in demo_data.DEMO_ACCOUNTS}
     for username, (role, org_name) in expected.items():
         user = User.objects.get(username=username)
         assert (user.role, user.org.name) == (role, org_name)
         assert user.name and not user.must_change_password
         client = login(username)
         assert int(client.session["_auth_user_id"]) == user.pk
-    secretary = User.objects.get(username="wujiatai")
-    assert Position.objects.filter(org=wujiatai, person=secretary.person, title="secretary",
-                                   end_date__isnull=True).exists()
-    assert secretary.name == secretary.person.name
+
+    def holds(username, title):
+        user = User.objects.get(username=username)
+        assert user.name == user.person.name
+        return Position.objects.filter(org=user.org, person=user.person, title=title, end_date__isnull=True).exists()
+
+    # accounts linked to people are found from the records: the holder of the post, or a member without one
+    assert holds("wujiatai", "secretary") and holds("badong_shuji", "secretary") and holds("badong_buzhang", "minister")
+    assert holds("xinling_cun", "secretary")
+    assert User.objects.get(username="xinling_cun").org.parent.name == "中共信陵镇委员会"
+    member = User.objects.get(username="wujiatai_dy").person
+    assert member.village_id == wujiatai.pk and not member.positions.filter(end_date__isnull=True).exists()
+    assert Org.objects.filter(name__in=["州委党校机关党支部", "建始县委党校机关党支部"]).count() == 2
 
     # bulk inserts bypass the services: the summary table of the upper levels is rebuilt after the load
     assert_summary_matches_facts()
@@ -156,12 +170,14 @@ def test_force_reload_is_deterministic_and_keeps_the_audit_log():
     client = login("zhou")  # leaves a session and audit entries naming the account
     Token.objects.create(user=User.objects.get(username="badong"))
     entries = AuditEntry.objects.count()
+    loaded = AuditEntry.objects.filter(action="demo.load").count()  # apps' demo records are audited too
 
     demo("--scale", "small", "--force")
     assert counts() == first_counts
     assert snapshot() == first
     assert Session.objects.count() == 0 and Token.objects.count() == 0
-    assert AuditEntry.objects.count() == entries + 1
+    assert AuditEntry.objects.count() > entries  # nothing removed from the log
+    assert AuditEntry.objects.filter(action="demo.load").count() == loaded + 1
     assert audit.verify() is None
     assert client.get(reverse("home")).status_code == 302  # the old session is gone
 
@@ -191,3 +207,37 @@ def test_if_empty_loads_once_then_does_nothing():
 def test_if_empty_and_force_exclude_each_other():
     with pytest.raises(CommandError):
         demo("--force", "--if-empty")
+
+
+def test_apps_contribute_their_demo_records_through_their_services():
+    """The test app's demo.py (core/tests/contract_app) runs after the tree and accounts, inside the load, and its
+    records reach the summary table's rebuild; contributions are ordered by AFTER."""
+    from dangjian.core.tests.contract_app.models import Sample
+    from dangjian.demo import registry
+
+    output = demo()
+    assert "samples: 1" in output
+    sample = Sample.objects.get()
+    assert sample.org.name == "中共巴东县委" and sample.due_on.year == registry.REPORT_YEAR
+    assert AuditEntry.objects.filter(action="sample.create", actor__username="badong").exists()
+    assert_summary_matches_facts()
+    labels = [label for label, _module in registry.contributions()]
+    assert "contract_app" in labels
+
+
+def test_demo_contributions_run_after_the_apps_they_name(monkeypatch):
+    import types
+
+    from dangjian.demo import registry
+
+    later = types.SimpleNamespace(AFTER=("first",), build=lambda world: {})
+    first = types.SimpleNamespace(build=lambda world: {})
+    modules = {"dangjian.core.demo": later, "dangjian.orgs.demo": first}
+    configs = [types.SimpleNamespace(name="dangjian.core", label="later"),
+               types.SimpleNamespace(name="dangjian.orgs", label="first")]
+    monkeypatch.setattr(registry.apps, "get_app_configs", lambda: configs)
+    monkeypatch.setattr(registry.importlib, "import_module", lambda name: modules[name])
+    assert [label for label, _ in registry.contributions()] == ["first", "later"]
+    later.AFTER = ("later",)
+    with pytest.raises(ValueError, match="cycle"):
+        registry.contributions()

@@ -34,7 +34,8 @@ class Command(BaseCommand):
             )
         if Org.objects.exists() and not force:
             if if_empty:  # `make run` on an existing database: keep the data, remind the accounts
-                if verbosity >= 1 and User.objects.filter(username=demo_data.DEMO_ACCOUNTS[0][0]).exists():
+                first = demo_data.DEMO_ACCOUNTS[0].username
+                if verbosity >= 1 and User.objects.filter(username=first).exists():
                     self._print_accounts()
                 return
             raise CommandError(
@@ -51,10 +52,14 @@ class Command(BaseCommand):
             f"{counts['people']} people, {counts['positions']} positions, {counts['transfers']} transfers, "
             f"{counts['users']} accounts."
         ))
+        apps_counts = {k: v for k, v in counts.items()
+                       if k not in ("seconds", "orgs", "people", "positions", "transfers", "users")}
+        if apps_counts:  # what each app's demo contributed (demo.registry)
+            self.stdout.write("  " + ", ".join(f"{label}: {n}" for label, n in apps_counts.items()))
         self._print_accounts()
 
     def _print_accounts(self):
         self.stdout.write("演示账号 / demo accounts:")
-        for username, _name, _role, _where, label in demo_data.DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<10} {label}")
+        for account in demo_data.DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.username:<16} {account.label}")
         self.stdout.write(f"密码 / password: {demo_data.DEMO_PASSWORD}")
