@@ -7,14 +7,14 @@ IMMEDIATE write transaction on SQLite), so a user's concurrent edit is never ove
 that still hold a value under another version are taken: a run that stops (interrupted, --limit) leaves whole
 batches done or untouched, and the next run carries on where it stopped. The run's counts go to the audit log.
 
-`bulk_update` writes the values through the field (encrypted under the current key) and the index columns as
-computed here; it sends no signals and touches no other column (no `updated_at`), since nothing else changed.
+Each row is written by one UPDATE of its encrypted and index columns only: no signals, no `updated_at`, no other
+column, since nothing else changed.
 """
 
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Count, Q, Value
 from django.db.models.functions import Left, StrIndex
 
@@ -82,16 +82,23 @@ class Run:
 
 
 def _rewrite_batch(model, fields, rows):
-    """Re-encrypt the rows' values (they were decrypted on load with their own version's key) and recompute their
-    blind indexes under the current key."""
-    columns = [f.attname for f in fields]
+    """Re-encrypt the rows' values (decrypted on load, each with its own version's key) under the current key and
+    recompute their blind indexes: one UPDATE statement by primary key, run for every row (executemany). Django's
+    bulk_update would build a CASE of every row for every column, quadratic in the batch size."""
+    quote = connection.ops.quote_name
+    indexed = [f for f in fields if f.index_field]
+    columns = [f.column for f in fields] + [model._meta.get_field(f.index_field).column for f in indexed]
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(c)} = %s' for c in columns)} "  # noqa: S608
+           f"WHERE {quote(model._meta.pk.column)} = %s")  # names from the models' metadata, values as parameters
+    params = []
     for row in rows:
-        for f in fields:
-            if f.index_field:
-                value = getattr(row, f.attname)
-                setattr(row, f.index_field, crypto.blind_index(value) if value else "")
-    columns += [f.index_field for f in fields if f.index_field]
-    model._base_manager.bulk_update(rows, columns, batch_size=len(rows) or None)
+        values = [getattr(row, f.attname) for f in fields]
+        params.append([*(crypto.encrypt(v) if v else "" for v in values),
+                       *(crypto.blind_index(getattr(row, f.attname)) if getattr(row, f.attname) else ""
+                         for f in indexed),
+                       row.pk])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def rotate_model(run, model, fields, progress=None):
