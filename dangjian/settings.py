@@ -74,11 +74,14 @@ def _data_key_ring():
 
     from dangjian.core import datakeys
 
-    try:
-        return (datakeys.parse_version(os.environ.get("DANGJIAN_DATA_KEY_VERSION", "1")),
-                datakeys.parse_old_keys(os.environ.get("DANGJIAN_DATA_OLD_KEYS", "")))
-    except ValueError as exc:  # a key list that cannot be read is wrong in every environment
+    try:  # a key ring that cannot be read or used is wrong in every environment; production also checks lengths
+        version = datakeys.parse_version(os.environ.get("DANGJIAN_DATA_KEY_VERSION", "1"))
+        old_keys = datakeys.parse_old_keys(os.environ.get("DANGJIAN_DATA_OLD_KEYS", ""))
+    except ValueError as exc:
         raise ImproperlyConfigured(str(exc)) from None
+    if problems := datakeys.ring_problems(DANGJIAN_DATA_KEY, version, old_keys):
+        raise ImproperlyConfigured("; ".join(problems))
+    return version, old_keys
 
 
 DANGJIAN_DATA_KEY_VERSION, DANGJIAN_DATA_OLD_KEYS = _data_key_ring()

@@ -131,12 +131,19 @@ def rotate(*, batch_size=1000, limit=None, progress=None):
             rotate_model(run, model, fields, progress)
     except BaseException:
         run.interrupted = True
+        try:
+            _record(run)
+        except Exception:  # noqa: S110  the database may be gone; the original error matters, the next run counts
+            pass
         raise
-    finally:
-        run.remaining = sum(stale_rows(model, fields, run.version).count() for model, fields in encrypted_models())
-        with transaction.atomic():
-            audit.record(ACTION, object_type="core.datakey", object_id=str(run.version),
-                         object_repr=crypto.prefix(run.version).rstrip(":"), org=None,
-                         after={"version": run.version, "updated": dict(run.updated), "total": run.total,
-                                "remaining": run.remaining, "interrupted": run.interrupted})
+    _record(run)
     return run
+
+
+def _record(run):
+    run.remaining = sum(stale_rows(model, fields, run.version).count() for model, fields in encrypted_models())
+    with transaction.atomic():
+        audit.record(ACTION, object_type="core.datakey", object_id=str(run.version),
+                     object_repr=crypto.prefix(run.version).rstrip(":"), org=None,
+                     after={"version": run.version, "updated": dict(run.updated), "total": run.total,
+                            "remaining": run.remaining, "interrupted": run.interrupted})

@@ -183,16 +183,16 @@ def test_new_writes_always_use_the_current_key(settings):
     assert crypto.blind_indexes("x") == [crypto.blind_index("x", version=2), crypto.blind_index("x", version=1)]
 
 
-@pytest.mark.parametrize(("version", "old", "message"), [
-    ("2", "1:zz", "must be hex"),
-    ("2", "one:" + "ab" * 32, "expected <version>:<hex key>"),
-    ("3", f"1:{'ab' * 32},1:{'cd' * 32}", "lists version 1 twice"),
-    ("0", "", "whole number from 1"),
+@pytest.mark.parametrize(("parse", "text", "message"), [
+    (datakeys.parse_old_keys, "1:zz", "must be hex"),
+    (datakeys.parse_old_keys, "one:" + "ab" * 32, "expected <version>:<hex key>"),
+    (datakeys.parse_old_keys, f"1:{'ab' * 32},1:{'cd' * 32}", "lists version 1 twice"),
+    (datakeys.parse_version, "0", "whole number from 1"),
 ])
-def test_a_malformed_key_ring_is_refused(version, old, message):
+def test_a_malformed_key_ring_is_refused(parse, text, message):
     with pytest.raises(ValueError, match=message):
-        datakeys.parse_version(version)
-        datakeys.parse_old_keys(old)
+        parse(text)
+    assert datakeys.parse_old_keys(f" 1:{'ab' * 32} , 3:{'cd' * 32} ") == {1: "ab" * 32, 3: "cd" * 32}
 
 
 def test_ring_problems(settings):
@@ -206,12 +206,14 @@ def test_ring_problems(settings):
         crypto.encrypt("x")
 
 
-@pytest.mark.parametrize(("env", "message"), [
-    ({"DANGJIAN_DATA_KEY_VERSION": "2", "DANGJIAN_DATA_OLD_KEYS": "1:" + "00" * 16}, "must be 32 bytes"),
-    ({"DANGJIAN_DATA_KEY_VERSION": "2", "DANGJIAN_DATA_OLD_KEYS": "1:not-hex"}, "must be hex"),
+@pytest.mark.parametrize(("env", "production", "message"), [
+    ({"DANGJIAN_DATA_KEY_VERSION": "2", "DANGJIAN_DATA_OLD_KEYS": "1:" + "00" * 16}, True, "must be 32 bytes"),
+    ({"DANGJIAN_DATA_KEY_VERSION": "2", "DANGJIAN_DATA_OLD_KEYS": "1:not-hex"}, True, "must be hex"),
+    ({"DANGJIAN_DATA_OLD_KEYS": "1:" + "ab" * 32}, False, "the current key's version"),
+    ({"DANGJIAN_DATA_KEY_VERSION": "two"}, False, "whole number from 1"),
 ])
-def test_production_refuses_a_malformed_retired_key(secrets_file, tmp_path, env, message):  # noqa: F811
-    result = manage("check", tmp_path=tmp_path, DANGJIAN_ENV="production", DANGJIAN_HTTPS="1",
-                    DANGJIAN_SECRETS_FILE=str(secrets_file), **env)
+def test_a_malformed_key_ring_stops_the_server(secrets_file, tmp_path, env, production, message):  # noqa: F811
+    mode = {"DANGJIAN_ENV": "production", "DANGJIAN_HTTPS": "1"} if production else {}
+    result = manage("check", tmp_path=tmp_path, DANGJIAN_SECRETS_FILE=str(secrets_file), **mode, **env)
     assert result.returncode != 0
     assert message in result.stderr
