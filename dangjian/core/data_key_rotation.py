@@ -74,7 +74,7 @@ class Run:
     limit: int | None = None
     updated: dict = field(default_factory=dict)  # model label -> rows re-encrypted
     interrupted: bool = False
-    remaining: int = 0  # values still under another version when the run ended
+    remaining: int = 0  # rows still holding a value under another version when the run ended
 
     @property
     def total(self):
@@ -92,11 +92,9 @@ def _rewrite_batch(model, fields, rows):
            f"WHERE {quote(model._meta.pk.column)} = %s")  # names from the models' metadata, values as parameters
     params = []
     for row in rows:
-        values = [getattr(row, f.attname) for f in fields]
-        params.append([*(crypto.encrypt(v) if v else "" for v in values),
-                       *(crypto.blind_index(getattr(row, f.attname)) if getattr(row, f.attname) else ""
-                         for f in indexed),
-                       row.pk])
+        ciphertexts = [crypto.encrypt(value) if (value := getattr(row, f.attname)) else "" for f in fields]
+        indexes = [crypto.blind_index(value) if (value := getattr(row, f.attname)) else "" for f in indexed]
+        params.append([*ciphertexts, *indexes, row.pk])
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -105,7 +103,7 @@ def rotate_model(run, model, fields, progress=None):
     """Re-encrypt `model`'s stale rows batch by batch; stops early at run.limit."""
     label = model._meta.label
     last_pk = None
-    loaded = ["pk", *(f.attname for f in fields), *(f.index_field for f in fields if f.index_field)]
+    loaded = ["pk", *(f.attname for f in fields)]
     while run.limit is None or run.total < run.limit:
         size = run.batch_size if run.limit is None else min(run.batch_size, run.limit - run.total)
         with transaction.atomic():

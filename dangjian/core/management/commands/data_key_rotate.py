@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("Nothing to do: every value is under the current data key (%(version)s).")
                                   % {"version": current})
             run = data_key_rotation.rotate(batch_size=batch_size, limit=limit, progress=self._progress)
-            self.stdout.write(_("%(total)d rows re-encrypted with data key %(version)s; %(remaining)d values left "
+            self.stdout.write(_("%(total)d rows re-encrypted with data key %(version)s; %(remaining)d rows left "
                                 "under older keys.")
                               % {"total": run.total, "version": current, "remaining": run.remaining})
 
