@@ -107,10 +107,10 @@ class ObtainTokenView(APIView):
     @staticmethod
     def _check_code(request, user, code):
         """The second factor after a right password: a missing or wrong code is a failed login (accounts.otp)."""
-        locked = otp.locked_message(user)
+        device = otp.confirmed_device(user)
+        locked = otp.locked_message(user, device)
         if locked:
             raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [locked]})
-        device = otp.confirmed_device(user)
         if not (code or "").strip():
             otp.count_failure(request._request, user)
             raise ValidationError({"otp": [otp.locked_message(user) or otp.missing_code_message()]})

@@ -13,13 +13,16 @@ Every success and failure is audited. A password reset never touches the second 
 administrator resets it (`otp_reset`), and the owner is told at next login.
 """
 
+import math
 from base64 import b32encode
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -92,12 +95,22 @@ def _normalize(code):
     return "".join(str(code or "").split())
 
 
-def locked_message(user):
-    """The lockout message when the account is locked now (codes are then not even checked), else None."""
+def locked_message(user, device=None):
+    """Why no code is checked now, or None: the account is locked (django-axes), or the device waits after a wrong
+    code (django-otp's back-off: the attempt is then not a guess, and is not counted)."""
     from .lockout import lockout_message
     from .selectors import lockout_until
 
-    return lockout_message(user.username) if lockout_until(user.username) else None
+    if lockout_until(user.username):
+        return lockout_message(user.username)
+    if device is not None:
+        allowed, info = TOTPDevice.objects.get(pk=device.pk).verify_is_allowed()
+        if not allowed and (info or {}).get("locked_until"):
+            seconds = max(1, math.ceil(((info["locked_until"] - timezone.now()).total_seconds())))
+            return ngettext("Too many wrong codes: wait %(seconds)d second and try again.",
+                            "Too many wrong codes: wait %(seconds)d seconds and try again.", seconds) % {
+                "seconds": seconds}
+    return None
 
 
 def check_code(request, user, device, code):
@@ -144,10 +157,10 @@ def otp_confirm(*, request, user, code):
     ValidationError (the failure counted and audited) for a wrong code."""
     if user.otp_enrolled:
         raise ValidationError({"otp": _("A second factor is already enrolled for this account.")})
-    locked = locked_message(user)
+    device = enrolment_device(user)
+    locked = locked_message(user, device)
     if locked:
         raise ValidationError({"otp": locked})
-    device = enrolment_device(user)
     if not check_code(request, user, device, code):
         raise ValidationError({"otp": locked_message(user) or wrong_code_message()})
     with transaction.atomic():

@@ -104,8 +104,8 @@ def otp_verify(request):
         return redirect(_safe_next(request))
     form = OtpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        locked = otp.locked_message(user)
         device = otp.confirmed_device(user)
+        locked = otp.locked_message(user, device)
         if locked:
             form.add_error("otp", locked)
         elif device is not None and otp.check_code(request, user, device, form.cleaned_data["otp"]):
