@@ -159,7 +159,7 @@ class PasswordResetByAdminForm(StyledFormMixin, _NewPasswordFields):
 
 class OtpCodeForm(StyledFormMixin, forms.Form):
     otp = forms.CharField(
-        label=_("Code"), max_length=10, strip=True,
+        label=_("One-time code"), max_length=10, strip=True,
         help_text=_("The 6-digit code your authenticator app shows now."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
                                       "pattern": "[0-9 ]*"}),

@@ -106,7 +106,7 @@ def locked_message(user, device=None):
     if device is not None:
         allowed, info = TOTPDevice.objects.get(pk=device.pk).verify_is_allowed()
         if not allowed and (info or {}).get("locked_until"):
-            seconds = max(1, math.ceil(((info["locked_until"] - timezone.now()).total_seconds())))
+            seconds = max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
             return ngettext("Too many wrong codes: wait %(seconds)d second and try again.",
                             "Too many wrong codes: wait %(seconds)d seconds and try again.", seconds) % {
                 "seconds": seconds}

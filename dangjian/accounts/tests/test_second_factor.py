@@ -9,8 +9,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
@@ -396,9 +395,9 @@ def test_password_reset_keeps_the_second_factor(users):
 
 
 def test_production_refuses_to_turn_the_second_factor_off(tmp_path):
-    from dangjian.core.tests.test_production_settings import manage
-
     from django.core.management import call_command
+
+    from dangjian.core.tests.test_production_settings import manage
 
     secrets = tmp_path / "secrets.env"
     call_command("generate_secrets", output=str(secrets))
