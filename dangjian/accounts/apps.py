@@ -17,6 +17,7 @@ AUDIT_ACTIONS = {
     "user.role_request": _("Request a role that reveals personal data"),
     "user.role_grant_approve": _("Approve a role grant"),
     "user.role_grant_reject": _("Reject a role grant"),
+    "user.security_reset_password": _("Issue a temporary password (security administrator)"),
     "user.create": _("Create account"),
     "user.update": _("Edit account"),
     "user.reset_password": _("Reset account password"),

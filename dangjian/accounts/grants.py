@@ -1,20 +1,35 @@
-"""Pending role grants: no single administrator creates an account that reveals personal data.
+"""Sensitive roles: no single administrator creates an account that reveals personal data.
 
-When a system administrator creates an account with, or changes an account to, a role that reveals personal data
-(accounts.otp.role_requires_second_factor: the capability table decides), the role is not given: the account is
-created as a member (or keeps its role) and a pending `RoleGrant` is recorded, in the same transaction. The
-security administrator of the account's subtree approves it (the account gets the role) or rejects it, with a
-reason; both audited. Nobody decides on a request they made or on their own account, and an approval is refused
-when the account has moved since the request or the role can no longer be held there. The system itself
-(`actor=None`: installation, demo) gives roles directly.
+A sensitive role is one whose grants include revealing personal data (accounts.otp.SECOND_FACTOR_CAPABILITIES) or
+managing security (approving these very grants): the capability table decides, never a list of roles. Managing
+security is included because a security administrator the system administrator created and could sign in as would
+approve the system administrator's own requests.
+
+When a system administrator creates an account with, or changes an account to, a sensitive role, the role is not
+given: the account is created as a member (or keeps its role) and a pending `RoleGrant` is recorded, in the same
+transaction. The security administrator of the account's subtree approves it or rejects it, with a reason; both
+audited. Nobody decides on a request they made or on their own account, and an approval is refused when the
+account has moved since the request or the role can no longer be held there. The system itself (`actor=None`:
+installation, demo) gives roles directly.
+
+The approval also replaces the account's password by a temporary one shown to the approving security administrator
+only, who hands it to the owner: the system administrator who created the account (and so knew its first password)
+cannot sign in as it. For the same reason the system administrator cannot reset the password of an account in a
+sensitive role that has no confirmed second factor (with one, the code still guards the account); the security
+administrator issues that account a temporary password instead (`security_password_reset`).
 """
 
+import secrets
+
+from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit
+from dangjian.core.exceptions import NotInScope
+from dangjian.core.permissions import role_has
 from dangjian.core.scoping import require
 
 from .capabilities import SECURITY_MANAGE
@@ -26,8 +41,42 @@ from .roles import Role
 WAITING_ROLE = Role.MEMBER
 
 
+def role_needs_approval(role):
+    """Whether `role` is sensitive: it reveals personal data or manages security (see the module docstring)."""
+    return role_requires_second_factor(role) or role_has(role, SECURITY_MANAGE)
+
+
 def needs_approval(actor, role):
-    return actor is not None and role_requires_second_factor(role)
+    return actor is not None and role_needs_approval(role)
+
+
+def temporary_password(user):
+    """A random password that passes the password rules (it must be changed at first login)."""
+    rng = secrets.SystemRandom()
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "#@%+=?"
+    while True:
+        chars = ([rng.choice(letters[0]) for _ in range(3)] + [rng.choice(letters[1]) for _ in range(5)]
+                 + [rng.choice(letters[2]) for _ in range(3)] + [rng.choice(letters[3])])
+        rng.shuffle(chars)
+        password = "".join(chars)
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+
+
+def _give_temporary_password(user):
+    """Replace the account's password (sessions and tokens end); returns the clear password. The caller saves
+    nothing more and audits."""
+    from .services import _set_password
+
+    password = temporary_password(user)
+    tokens = _set_password(user, password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password", "password_changed_at", "session_epoch",
+                             "token_issued_at"])
+    return password, tokens
 
 
 def grant_request(*, actor, user, role, org):
@@ -69,7 +118,8 @@ def _decide(grant, actor, status, reason):
 @transaction.atomic
 def grant_approve(*, actor, grant, reason=""):
     """Give the requested role: the account must still be active and at the organization of the request, and
-    the role must be one that can be held there."""
+    the role must be one that can be held there. Returns (grant, temporary password): the account's new password,
+    for the approving security administrator to hand to the owner (shown once, never stored in clear)."""
     from .services import grant_errors
 
     grant = _locked_grant(actor, grant)
@@ -85,10 +135,12 @@ def grant_approve(*, actor, grant, reason=""):
     before = {"role": user.role}
     user.role = grant.role
     user.save(update_fields=["role"])
+    password, tokens = _give_temporary_password(user)
     _decide(grant, actor, RoleGrant.Status.APPROVED, (reason or "").strip())
     audit.record("user.role_grant_approve", actor=actor, obj=user, before=before,
-                 after={"role": grant.role, "grant": grant.pk, "reason": grant.reason})
-    return grant
+                 after={"role": grant.role, "grant": grant.pk, "reason": grant.reason,
+                        "temporary_password_issued": True, "api_tokens_ended": tokens})
+    return grant, password
 
 
 @transaction.atomic
@@ -102,3 +154,24 @@ def grant_reject(*, actor, grant, reason):
     audit.record("user.role_grant_reject", actor=actor, obj=grant.user,
                  after={"requested_role": grant.role, "grant": grant.pk, "reason": grant.reason})
     return grant
+
+
+@transaction.atomic
+def security_password_reset(*, actor, user):
+    """The security administrator gives an account of a sensitive role in their subtree a temporary password (the
+    system administrator may not while the account has no confirmed second factor). Returns the clear password."""
+    from . import selectors
+
+    if actor is None or not actor.has_capability(SECURITY_MANAGE):
+        raise PermissionDenied(_("Only the security administrator issues this password."))
+    if not selectors.security_scope_users(actor).filter(pk=user.pk).exists():
+        raise NotInScope
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.pk == actor.pk:
+        raise ValidationError(_("Change your own password on the “Change password” page."))
+    if not role_needs_approval(user.role):
+        raise ValidationError(_("The system administrator resets the passwords of this role."))
+    password, tokens = _give_temporary_password(user)
+    audit.record("user.security_reset_password", actor=actor, obj=user,
+                 after={"must_change_password": True, "api_tokens_ended": tokens})
+    return password

@@ -67,12 +67,12 @@ def pending_grants(actor):
 
 
 def second_factor_accounts(actor):
-    """Accounts of the actor's subtree whose role must sign in with a second factor, and any other account that
-    has one: who has enrolled, who has not. One query."""
-    from .otp import role_requires_second_factor
+    """Accounts of the actor's subtree in a sensitive role (accounts.grants: they reveal personal data or manage
+    security), and any other account that has a second factor: who has enrolled, who has not. One query."""
+    from .grants import role_needs_approval
     from .roles import Role
 
-    roles = [role for role in Role.values if role_requires_second_factor(role)]
+    roles = [role for role in Role.values if role_needs_approval(role)]
     return list(security_scope_users(actor).filter(models.Q(role__in=roles) | models.Q(otp_enrolled=True))
                 .select_related("org").order_by("otp_enrolled", "username")[:500])
 

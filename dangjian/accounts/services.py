@@ -249,6 +249,12 @@ def user_reset_password(*, actor, user, password):
     if user.pk == actor.pk:
         raise ValidationError({"password": _("Change your own password on the “Change password” page.")})
     _require_manageable(actor, user)
+    if grants.role_needs_approval(user.role) and not user.otp_enrolled:
+        # The system administrator would know the password of an account that reveals personal data (or approves
+        # such roles) with no second factor to stop them: the security administrator issues it (accounts.grants).
+        raise ValidationError({"password": _(
+            "This account reveals personal data or manages security and has no second factor yet: its temporary "
+            "password is issued by the security administrator.")})
     errors = {}
     _validate_password(password, user, errors)
     _raise(errors)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("security/grants/<int:pk>/approve/", views.grant_approve, name="grant_approve"),
     path("security/grants/<int:pk>/reject/", views.grant_reject, name="grant_reject"),
     path("security/users/<int:pk>/otp-reset/", views.otp_reset, name="otp_reset"),
+    path("security/users/<int:pk>/password/", views.security_password_reset, name="security_password_reset"),
     # audit administrator
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/export/", views.audit_export, name="audit_export"),

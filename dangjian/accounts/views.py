@@ -335,9 +335,32 @@ def grant_approve(request, pk):
     grant = get_visible_or_404(selectors.grants_for(request.user), pk=pk)
     form = ReasonForm(request.POST)
     form.is_valid()
-    perform_action(request, grants.grant_approve, _("The role was given."), grant=grant,
-                   reason=form.cleaned_data.get("reason", ""))
-    return redirect(f"{reverse('accounts:security')}#role-grants")
+    try:
+        grant, password = grants.grant_approve(actor=request.user, grant=grant,
+                                               reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('accounts:security')}#role-grants")
+    return _temporary_password_page(request, grant.user, password, _("The role was given."))
+
+
+def _temporary_password_page(request, account, password, done):
+    response = render(request, "accounts/temporary_password.html", {
+        "account": account, "password": password, "done": done})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@capability_required(SECURITY_MANAGE)
+def security_password_reset(request, pk):
+    account = get_object_or_404(selectors.security_scope_users(request.user), pk=pk)
+    try:
+        password = grants.security_password_reset(actor=request.user, user=account)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('accounts:security')}#second-factor")
+    return _temporary_password_page(request, account, password, _("The password was reset."))
 
 
 @require_POST

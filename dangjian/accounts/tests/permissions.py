@@ -62,9 +62,11 @@ ROWS = [
     Row("accounts:account_unlock", method="post", data=lambda w: {"username": "matrix_target"},
         expect={"anonymous": LOGIN, "secadmin": 302, **NOT_SECADMIN}),
     Row("accounts:grant_approve", method="post", kwargs=pending_grant,
-        expect={"anonymous": LOGIN, "secadmin": 302, **NOT_SECADMIN}),
+        expect={"anonymous": LOGIN, "secadmin": 200, **NOT_SECADMIN}),
     Row("accounts:grant_reject", method="post", kwargs=pending_grant, data=lambda w: {"reason": "不需要"},
         expect={"anonymous": LOGIN, "secadmin": 302, **NOT_SECADMIN}),
+    Row("accounts:security_password_reset", method="post", kwargs=lambda w: {"pk": w["users"]["xuanen_admin"].pk},
+        expect={"anonymous": LOGIN, "secadmin": 200, **NOT_SECADMIN}),
     Row("accounts:otp_reset", method="post", kwargs=target, data=lambda w: {"reason": "手机丢失"},
         expect={"anonymous": LOGIN, "secadmin": 302, **NOT_SECADMIN}),
     # --- audit administrator (the whole log of the installation, nobody else)

@@ -2,13 +2,15 @@
 administrator's request for such a role is a pending grant; only a security administrator of the account's
 subtree gives the role, and nobody decides on their own request or account."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from dangjian.accounts import grants, services
+from dangjian.accounts import grants, selectors, services
 from dangjian.accounts.models import RoleGrant, User
 from dangjian.accounts.roles import Role
 from dangjian.conftest import make_org, make_user
@@ -159,8 +161,11 @@ def test_pages_of_both_sides(users, tree):
     page = secadmin.get(reverse("accounts:security")).content.decode()
     assert f'data-grant="{grant.pk}"' in page and "pagerevealer" in page
     response = secadmin.post(reverse("accounts:grant_approve", args=[grant.pk]), {"reason": "同意"})
-    assert response.status_code == 302
-    assert User.objects.get(pk=account.pk).role == Role.ORG_DEPT
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    account.refresh_from_db()
+    assert account.role == Role.ORG_DEPT
+    shown = re.search(r"data-password>([^<]+)<", response.content.decode()).group(1)
+    assert account.check_password(shown) and not account.check_password(PASSWORD)
     assert f'data-grant="{grant.pk}"' not in secadmin.get(reverse("accounts:security")).content.decode()
 
 
@@ -183,3 +188,57 @@ def test_users_api_records_a_pending_grant(users, tree, django_assert_max_num_qu
     patched = api.patch(f"/api/v1/users/{leader.pk}/", {"role": "org_dept"}, format="json")
     assert patched.status_code == 200 and patched.json()["role"] == "leader"
     assert patched.json()["pending_role"] == "org_dept"
+
+
+def test_the_approval_replaces_the_password_the_system_administrator_knew(users, tree):
+    account = request_revealer(users, tree)
+    _, password = grants.grant_approve(actor=users["secadmin"], grant=RoleGrant.objects.get(user=account))
+    account.refresh_from_db()
+    assert not account.check_password(PASSWORD) and account.check_password(password)
+    assert account.must_change_password
+    assert Client().post("/accounts/login/", {"username": "newrevealer", "password": PASSWORD}).status_code == 200
+    entry = AuditEntry.objects.get(action="user.role_grant_approve")
+    assert entry.after["temporary_password_issued"] is True and password not in str(entry.after)
+
+
+def test_the_system_administrator_cannot_create_a_security_administrator(users, tree):
+    account = services.user_create(actor=users["sysadmin"], username="puppet", name="傀儡", org=tree["xuanen"],
+                                   role=Role.SECADMIN, password=PASSWORD)
+    assert account.role == Role.MEMBER and selectors.pending_grant(account).role == Role.SECADMIN
+
+
+def test_the_system_administrator_cannot_reset_an_unprotected_revealer(users, tree):
+    from .otp_helpers import enrol
+
+    revealer = users["xuanen_admin"]
+    before = snapshot(), User.objects.get(pk=revealer.pk).password
+    with pytest.raises(ValidationError) as exc:
+        services.user_reset_password(actor=users["sysadmin"], user=revealer, password="Attack#2026x")
+    assert "password" in exc.value.message_dict
+    assert (snapshot(), User.objects.get(pk=revealer.pk).password) == before
+    enrol(revealer)  # with a second factor the reset is allowed: the code still guards the account
+    services.user_reset_password(actor=users["sysadmin"], user=revealer, password="Attack#2026x")
+
+
+def test_the_security_administrator_issues_a_temporary_password(users, tree):
+    revealer = users["xuanen_admin"]
+    badong_secadmin = make_user(tree["badong"], Role.SECADMIN, "badong_secadmin")
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        grants.security_password_reset(actor=users["sysadmin"], user=revealer)
+    with pytest.raises(NotInScope):
+        grants.security_password_reset(actor=badong_secadmin, user=revealer)
+    with pytest.raises(ValidationError):  # not a sensitive role: the system administrator's job
+        grants.security_password_reset(actor=users["secadmin"], user=users["wanzhai"])
+    with pytest.raises(ValidationError):
+        grants.security_password_reset(actor=users["secadmin"], user=users["secadmin"])
+    assert snapshot() == before
+    password = grants.security_password_reset(actor=users["secadmin"], user=revealer)
+    revealer.refresh_from_db()
+    assert revealer.check_password(password) and revealer.must_change_password
+    assert AuditEntry.objects.filter(action="user.security_reset_password", actor=users["secadmin"]).count() == 1
+
+    client = Client()
+    client.force_login(users["secadmin"])
+    response = client.post(reverse("accounts:security_password_reset", args=[revealer.pk]))
+    assert response.status_code == 200 and "data-password" in response.content.decode()
