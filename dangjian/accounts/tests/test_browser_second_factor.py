@@ -66,3 +66,26 @@ def test_enrol_then_log_in_with_a_code(browser_page, live_server, users, setting
     screenshot(page, "otp-home-after-code")
     assert AuditEntry.objects.filter(action="auth.otp_verified").count() == 1
     assert AuditEntry.objects.filter(action="auth.otp_enrol").count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("browser_page", ["desktop"], indirect=True)
+def test_security_administrator_approves_a_revealer(browser_page, live_server, users, tree):
+    from dangjian.accounts import services
+    from dangjian.accounts.models import User
+
+    services.user_create(actor=users["sysadmin"], username="newrevealer", name="新干部", org=tree["xuanen"],
+                         role="org_dept", password="Revealer#2026x")
+    page = browser_page
+    log_in(page, live_server, "secadmin")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/accounts/security/#role-grants")
+    row = page.locator("#role-grants tr", has_text="newrevealer")
+    expect(row).to_contain_text("组织部管理员")
+    row.get_by_label("原因").fill("县委组织部新任干部")
+    screenshot(page, "security-role-grants")
+    row.get_by_role("button", name="批准").click()
+    password = page.locator("[data-password]").inner_text()
+    screenshot(page, "security-temporary-password")
+    account = User.objects.get(username="newrevealer")
+    assert account.role == "org_dept" and account.check_password(password)
