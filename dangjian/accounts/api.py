@@ -227,7 +227,7 @@ class UserSerializer(serializers.ModelSerializer):
                   "must_change_password", "otp_enrolled", "date_joined", "last_login", "password_changed_at"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))
+    @extend_schema_field(serializers.CharField(allow_null=True))  # a value of `role` (one enum, one name)
     def get_pending_role(self, user):
         if hasattr(user, "pending_role"):  # annotated by selectors.users_for (lists: no query per row)
             return user.pending_role
