@@ -176,11 +176,14 @@ def test_a_code_is_good_once(users):
 
 
 def test_the_password_step_expires(users, settings):
-    enrol(users["xuanen_admin"])
-    settings.OTP_LOGIN_TIMEOUT = settings.OTP_LOGIN_TIMEOUT * 0 - settings.OTP_LOGIN_TIMEOUT
+    device = enrol(users["xuanen_admin"])
     client = Client()
     page_login(client, "xuanen")
-    assert client.get(VERIFY)["Location"] == reverse("accounts:login")
+    later = timezone.now() + settings.OTP_LOGIN_TIMEOUT + datetime.timedelta(seconds=5)
+    with time_machine.travel(later, tick=False):
+        assert client.get(VERIFY)["Location"] == reverse("accounts:login")
+        assert client.post(VERIFY, {"otp": next_code(device)})["Location"] == reverse("accounts:login")
+    assert not signed_in(client)
 
 
 def test_accounts_without_a_device_log_in_as_before(users):
