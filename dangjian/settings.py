@@ -110,6 +110,9 @@ def _production_refusals():
 
     refusals += datakeys.ring_problems(DANGJIAN_DATA_KEY, DANGJIAN_DATA_KEY_VERSION, DANGJIAN_DATA_OLD_KEYS,
                                        key_length=datakeys.PRODUCTION_KEY_BYTES)
+    if os.environ.get("DANGJIAN_OTP_REQUIRED", "1") != "1":
+        refusals.append("DANGJIAN_OTP_REQUIRED must stay 1 in production: the roles that reveal personal data sign "
+                        "in with a second factor")
     return refusals
 
 
@@ -142,6 +145,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -161,8 +166,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: request.user.is_verified() (the session passed the second factor).
+    "django_otp.middleware.OTPMiddleware",
     "dangjian.accounts.middleware.SessionLifetimeMiddleware",
     "dangjian.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "dangjian.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -280,6 +288,14 @@ LOGIN_IP_FAILURE_WINDOW = timedelta(minutes=10)
 # within the window is refused further member-record writes with an ID number, and flagged.
 ID_DUPLICATE_PROBE_LIMIT = int(os.environ.get("DANGJIAN_ID_DUPLICATE_PROBE_LIMIT", "5"))
 ID_DUPLICATE_PROBE_WINDOW = timedelta(hours=1)
+# Second factor (TOTP, django-otp; issue 6 finding 1): roles that reveal personal data must sign in with a code
+# in production. Development and the demo offer it without requiring it (an account with a device still gives
+# its code). Production refuses to start with it off (see _production_refusals above).
+OTP_REQUIRED = os.environ.get("DANGJIAN_OTP_REQUIRED", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = os.environ.get("DANGJIAN_OTP_ISSUER", "党建工作平台")
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own back-off after a wrong code (1 s, 2 s, 4 s…), beside the lockout
+# How long the code page waits for the code after a correct password (the password step is forgotten after).
+OTP_LOGIN_TIMEOUT = timedelta(minutes=5)
 
 # --- Cache: shared by every worker process (throttles, login counters) --------------------------------------
 # The database cache by default (its table is created by the accounts migration `cache_table`); Redis when
