@@ -35,11 +35,16 @@ def _task_summary(task, org_ids):
 
 @transaction.atomic
 def task_issue(*, actor, issuer_org, title, requirement, source, deadline, orgs, source_ref=""):
-    """Issue a task to `orgs` (organizations strictly below `issuer_org`), one assignment each.
+    """Issue a task to `orgs` (organizations strictly below `issuer_org`), one assignment each. `issuer_org` and
+    the items of `orgs` may be Org instances or ids.
 
     `actor=None` is the platform itself (a rule fired): audited as the system, scope not checked. Otherwise the
     actor must hold TASK_MANAGE, `issuer_org` and every assignee must be inside the actor's scope (not found
     otherwise)."""
+    if not isinstance(issuer_org, Org):
+        issuer_org = Org.objects.filter(pk=issuer_org).first()
+        if issuer_org is None:
+            raise NotInScope
     if actor is not None:
         if not actor.has_capability(TASK_MANAGE):
             raise PermissionDenied

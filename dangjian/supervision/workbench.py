@@ -40,7 +40,7 @@ def tasks_card(user):
     counts = metrics.values([task_metrics.ISSUED, task_metrics.CLOSED_ON_TIME], user.org, Period.year(year))
     overdue = metrics.values([task_metrics.OVERDUE], user.org)[task_metrics.OVERDUE]
     figures = [
-        _figure("issued", _("Issued this year"), counts[task_metrics.ISSUED], issued_year=year),
+        _figure("issued", _("Tasks this year"), counts[task_metrics.ISSUED], issued_year=year),
         _figure("closed_on_time", _("Closed on time this year"), counts[task_metrics.CLOSED_ON_TIME],
                 on_time="true", closed_year=year),
         _figure("overdue", _("Overdue"), overdue, light=Light.RED),

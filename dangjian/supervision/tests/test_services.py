@@ -212,3 +212,8 @@ def test_return_then_report_again_then_close(tree, users, task):
     services.assignment_close(actor=users["xuanen_admin"], assignment=assignment)
     assert TaskAssignment.objects.get(pk=assignment.pk).status == "closed"
     assert assignment.reports.count() == 2
+
+
+def test_platform_may_name_organizations_by_id(tree, users):
+    task = issue(None, tree["xuanen"].pk, [tree["wujiatai"].pk, tree["xiaohe"].pk], source="rectification")
+    assert task.org == tree["xuanen"] and task.assignments.count() == 2
