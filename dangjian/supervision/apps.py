@@ -8,6 +8,7 @@ AUDIT_ACTIONS = {
     "supervision.close": _("Close a supervised task"),
     "supervision.return": _("Return a supervised task"),
     "supervision.escalate": _("Escalate an overdue supervised task"),
+    "supervision.export": _("Export supervised tasks"),
 }
 
 

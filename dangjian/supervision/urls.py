@@ -7,6 +7,7 @@ url_prefix = "supervision/"
 urlpatterns = [
     path("issued/", views.issued_list, name="issued"),
     path("assigned/", views.assigned_list, name="assigned"),
+    path("assigned/export/", views.assigned_export, name="assigned_export"),
     path("new/", views.task_create, name="create"),
     path("<int:pk>/", views.task_detail, name="detail"),
     path("assignments/<int:pk>/report/", views.assignment_report, name="report"),

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core import attachments
+from dangjian.core import attachments, tabular
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate
 from dangjian.core.scoping import get_visible_or_404
@@ -17,7 +17,7 @@ from dangjian.core.views import capability_required, perform_action, require_cap
 from . import selectors, services
 from .capabilities import TASK_MANAGE, TASK_REPORT, TASK_VIEW
 from .forms import ReportForm, ReturnForm, TaskIssueForm
-from .models import TaskAssignment
+from .models import Light, TaskAssignment
 
 
 @capability_required(TASK_VIEW)
@@ -37,6 +37,30 @@ def assigned_list(request):
     return render(request, "supervision/assigned_list.html", {
         "filter_form": filterset.form, "page_obj": paginate(request, rows),
     })
+
+
+@tabular.exporter
+def assignment_exporter(user, params):
+    """The assigned-tasks list's export for `user` and the list's query parameters (also run by a job)."""
+    require_capability(user, TASK_VIEW)
+    _filterset, rows = selectors.assignments(user, params)
+    headers = [_("Task"), _("Issued by"), _("Source"), _("Assigned to"), _("Issued on"), _("Deadline"), _("Status"),
+               _("Status light"), _("Closed on"), _("Reason for returning")]
+    return tabular.Export(queryset=rows, headers=headers, rows=_assignment_rows, title=_("Tasks assigned"),
+                          filename=_("supervised tasks"), action="supervision.export",
+                          object_type="supervision.taskassignment")
+
+
+def _assignment_rows(queryset):
+    for row in queryset.iterator(chunk_size=2000):
+        yield [row.task.title, row.task.org.name, row.task.get_source_display(), row.org.name, row.issued_on,
+               row.deadline, row.get_status_display(), str(Light(row.light).label), row.closed_on, row.return_reason]
+
+
+@capability_required(TASK_VIEW)
+@require_GET
+def assigned_export(request):
+    return tabular.export_list(request, assignment_exporter)
 
 
 @capability_required(TASK_VIEW)

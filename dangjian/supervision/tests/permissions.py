@@ -56,6 +56,7 @@ ROWS = [
     # --- pages
     listing("supervision:issued", expect=expect(200, 200, 200, 200), insiders=("xuanen_admin", "leader")),
     listing("supervision:assigned", expect=expect(200, 200, 200, 200)),
+    listing("supervision:assigned_export", expect=expect(200, 200, 200, 200)),
     Row("supervision:create", expect=expect(200, 403, 403, 200)),
     Row("supervision:create", method="post", expect=expect(302, 403, 403, 200),
         data=lambda w: {"title": "矩阵新督办", "requirement": "要求", "source": "meeting", "issue": "1",
