@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.dashboard",
     "dangjian.demo",
+    "dangjian.supervision",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -435,6 +436,11 @@ JOBS_DIR = VAR_DIR / "jobs"
 JOB_RESULT_TTL = timedelta(hours=int(os.environ.get("DANGJIAN_JOB_RESULT_HOURS", "24")))
 # Exports of more rows than this run as a background job with a progress bar instead of inside the request.
 EXPORT_JOB_THRESHOLD = int(os.environ.get("DANGJIAN_EXPORT_JOB_THRESHOLD", "5000"))
+
+# 跟踪督办: an overdue task is escalated to the level above the assignee this many days after its deadline, then
+# to the level above that this many days later (`manage.py supervision_escalate`, run daily).
+SUPERVISION_ESCALATE_AFTER_DAYS = int(os.environ.get("DANGJIAN_SUPERVISION_ESCALATE_AFTER_DAYS", "1"))
+SUPERVISION_ESCALATE_AGAIN_DAYS = int(os.environ.get("DANGJIAN_SUPERVISION_ESCALATE_AGAIN_DAYS", "7"))
 
 LOGGING = {
     "version": 1,
