@@ -125,3 +125,15 @@ def test_who_sees_and_verifies_a_task(tree, users, task):
     # an assignee sees its own assignment only, not the others'
     assert set(TaskAssignment.objects.visible_to(users["xiaohe"]).values_list("org_id", flat=True)) == {
         tree["xiaohe"].pk}
+
+
+def test_escalate_command(tree, users):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    issue(users["xuanen_admin"], tree["xuanen"], [tree["wujiatai"]], deadline=TODAY)
+    out = StringIO()
+    with later(2):
+        call_command("supervision_escalate", stdout=out)
+    assert out.getvalue().startswith("1 ") and Escalation.objects.get().org == tree["wanzhai"]
