@@ -206,7 +206,9 @@ def _row_contributions(model, pks):
     annotations, dates = {}, set()
     for i, metric in enumerate(metrics):
         amount = metric.value_field or Value(1)
-        annotations[f"_m{i}"] = Case(When(metric.where, then=amount), default=Value(0), output_field=IntegerField())
+        # every row counts under an empty condition (When() refuses an empty Q)
+        condition = metric.condition() or Q(pk__isnull=False)
+        annotations[f"_m{i}"] = Case(When(condition, then=amount), default=Value(0), output_field=IntegerField())
         if metric.date_field:
             dates.add(metric.date_field)
     rows = model._default_manager.filter(pk__in=pks).annotate(**annotations)
