@@ -211,14 +211,20 @@ def _cases_of(beneficiary):
     return list(HelpCase.objects.select_for_update().filter(beneficiary_id=beneficiary.pk).only("pk"))
 
 
+def first_solved_per_year(solved):
+    """The keys of one beneficiary's solved cases that count their people: the earliest of each calendar year
+    (by date, then key). `solved` is [(key, resolved_on)]. The one spelling of the rule (the demo uses it too)."""
+    first_of_year = {}
+    for key, day in sorted(solved, key=lambda row: (row[1], row[0])):
+        first_of_year.setdefault(day.year, key)
+    return set(first_of_year.values())
+
+
 def _recount_people(beneficiary):
     """Put the beneficiary's people on their first solved case of each calendar year and 0 on the others (two
     UPDATEs). Call inside `metrics.track(*cases of the beneficiary)`."""
     solved = HelpCase.objects.filter(beneficiary_id=beneficiary.pk, status__in=HelpCase.SOLVED)
-    first_of_year = {}
-    for pk, day in solved.order_by("resolved_on", "pk").values_list("pk", "resolved_on"):
-        first_of_year.setdefault(day.year, pk)
-    counted = set(first_of_year.values())
+    counted = first_solved_per_year(solved.values_list("pk", "resolved_on"))
     cases = HelpCase.objects.filter(beneficiary_id=beneficiary.pk)
     cases.filter(pk__in=counted).exclude(people_helped=beneficiary.people).update(people_helped=beneficiary.people)
     cases.exclude(pk__in=counted).exclude(people_helped=0).update(people_helped=0)
