@@ -176,7 +176,7 @@ def case_progress(request, pk):
 @tabular.exporter
 def case_exporter(user, params):
     require_capability(user, OUTREACH_VIEW)
-    _, rows = filtered(HelpCaseFilter, user, params, _case_queryset(user))
+    __, rows = filtered(HelpCaseFilter, user, params, _case_queryset(user))
     return tabular.Export(
         queryset=rows, title=_("Help cases"), filename=_("help-cases"), action="case.export",
         object_type="outreach.helpcase",

@@ -120,7 +120,7 @@ def visit_detail(request, pk):
 @tabular.exporter
 def visit_exporter(user, params):
     require_capability(user, OUTREACH_VIEW)
-    _, rows = filtered(VisitFilter, user, params, _visit_queryset(user))
+    __, rows = filtered(VisitFilter, user, params, _visit_queryset(user))
     return tabular.Export(
         queryset=rows, title=_("Outreach visits"), filename=_("outreach-visits"), action="visit.export",
         object_type="outreach.visit",
@@ -239,7 +239,7 @@ def beneficiary_reveal(request, pk, field):
 def beneficiary_exporter(user, params):
     require_capability(user, OUTREACH_VIEW)
     queryset = Beneficiary.objects.visible_to(user).select_related("org")
-    _, rows = filtered(BeneficiaryFilter, user, params, queryset)
+    __, rows = filtered(BeneficiaryFilter, user, params, queryset)
     masked = Beneficiary._meta.get_field("id_number").masked
     masked_phone = Beneficiary._meta.get_field("phone").masked
     return tabular.Export(
