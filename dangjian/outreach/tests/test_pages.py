@@ -130,3 +130,10 @@ def test_pages_have_a_fixed_query_count(name, most, client, tree, users, make_be
     client.force_login(users["xuanen_admin"])
     with django_assert_max_num_queries(most):
         assert client.get(reverse(name), {"org": tree["wanzhai"].pk}).status_code == 200
+
+
+def test_beneficiary_pages_are_not_stored_by_browsers(client, users, make_beneficiary):
+    b = make_beneficiary()
+    client.force_login(users["xuanen_admin"])
+    for url in (reverse("outreach:beneficiary_detail", args=[b.pk]), f"/api/v1/beneficiaries/{b.pk}/"):
+        assert "no-store" in client.get(url)["Cache-Control"]
