@@ -26,6 +26,7 @@ import warnings
 from pathlib import Path
 
 import common
+import outreach
 
 TARGET_MS = 100
 WARMUP = 5
@@ -65,6 +66,7 @@ def cases():
         ("home cards (县 user)", "badong", ("call", lambda: cards(badong_user))),
         ("home API (州 user)", "zhou", ("get", reverse("api-home"))),
         ("API people, county filter (州 user)", "zhou", ("get", f"/api/v1/people/?org={badong.pk}")),
+        *outreach.cases(),
     ]
 
 
@@ -81,6 +83,7 @@ def explain(sql):
 def measure_one(url, runs, want_explain, out_path):
     common.setup(url)
     counts = common.ensure_data()
+    counts["help_cases"] = outreach.ensure_help_cases()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment

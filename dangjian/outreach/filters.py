@@ -117,5 +117,14 @@ class HelpCaseFilter(_OrgScopedFilterSet):
         value = value.strip()
         return queryset.filter(Q(problem__contains=value) | Q(beneficiary__name__contains=value)) if value else queryset
 
+    def filter_queryset(self, queryset):
+        """A list of cases resolved in a period (the drill-down of problems solved) is in resolution order, which
+        the (ancestor, resolved_on, status) index serves without a sort."""
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if data.get("resolved_from") or data.get("resolved_to"):
+            queryset = queryset.order_by("-resolved_on", "-id")
+        return queryset
+
     def filter_stage(self, queryset, name, value):
         return queryset.filter(status__in=HelpCase.SOLVED if value == "solved" else HelpCase.PENDING)

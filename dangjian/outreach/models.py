@@ -188,9 +188,13 @@ class HelpCase(OrgFact):
         verbose_name = _("help case")
         verbose_name_plural = _("help cases")
         ordering = ["-opened_on", "-id"]
-        indexes = [models.Index(fields=[c, "resolved_on"], name=f"case_{c}_resolved")
+        # (ancestor, resolved_on, status): problems solved and people helped of a subtree and period are read
+        # from the index alone, and their drill-down list walks it in date order; (ancestor, status): open cases;
+        # (ancestor, opened_on): the case list's default order.
+        indexes = [models.Index(fields=[c, "resolved_on", "status"], name=f"case_{c}_resolved")
                    for c in ANCESTRY_COLUMNS.values()]
         indexes += [models.Index(fields=[c, "status"], name=f"case_{c}_status") for c in ANCESTRY_COLUMNS.values()]
+        indexes += [models.Index(fields=[c, "opened_on"], name=f"case_{c}_opened") for c in ANCESTRY_COLUMNS.values()]
         indexes += [models.Index(fields=["org", "resolved_on"], name="case_org_resolved"),
                     models.Index(fields=["beneficiary", "resolved_on"], name="case_beneficiary_resolved")]
         constraints = [
