@@ -137,3 +137,44 @@ def test_beneficiary_pages_are_not_stored_by_browsers(client, users, make_benefi
     client.force_login(users["xuanen_admin"])
     for url in (reverse("outreach:beneficiary_detail", args=[b.pk]), f"/api/v1/beneficiaries/{b.pk}/"):
         assert "no-store" in client.get(url)["Cache-Control"]
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 100
+
+
+def test_a_photo_is_kept_and_one_over_the_size_limit_changes_nothing(client, tree, users, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.core.models import Attachment
+
+    client.force_login(users["wanzhai"])
+    data = {"kind": "village", "org": tree["wujiatai"].pk, "visited_on": datetime.date.today(), "whom": "田家",
+            "findings": "x"}
+    response = client.post(reverse("outreach:visit_create"),
+                           {**data, "photo": SimpleUploadedFile("p.png", PNG, "image/png")})
+    assert response.status_code == 302 and Attachment.objects.count() == 1
+    settings.ATTACHMENT_MAX_SIZE = 50
+    response = client.post(reverse("outreach:visit_create"),
+                           {**data, "photo": SimpleUploadedFile("big.png", PNG, "image/png")})
+    assert response.status_code == 200 and Visit.objects.count() == 1 and Attachment.objects.count() == 1
+
+
+def test_a_member_records_their_own_visit_and_sees_only_theirs(client, tree, users):
+    from dangjian.conftest import make_person, make_user
+    from dangjian.core.permissions import Role
+
+    person = make_person(tree["wujiatai"], name="党员甲")
+    member = make_user(tree["wujiatai"], Role.MEMBER, "member_visitor", person=person)
+    services.visit_create(actor=users["wanzhai"], org=tree["wujiatai"], kind="village", whom="别人的走访",
+                          findings="x")
+    client.force_login(member)
+    html = client.get(reverse("outreach:visit_create")).content.decode()
+    assert "中共伍家台村支部委员会" in html
+    response = client.post(reverse("outreach:visit_create"), {
+        "kind": "community", "org": tree["wujiatai"].pk, "visited_on": datetime.date.today(), "whom": "张奶奶",
+        "findings": "独居"})
+    assert response.status_code == 302
+    listed = client.get(reverse("outreach:visit_list")).content.decode()
+    assert "张奶奶" in listed and "别人的走访" not in listed
+    assert Visit.objects.get(whom="张奶奶").visitor == person
+    assert client.get(reverse("outreach:case_list")).status_code == 403
