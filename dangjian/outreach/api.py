@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from dangjian.core.api import ScopedAPIViewSet, UserFilterBackend
 from dangjian.core.drf import Pagination, capability_required
+from dangjian.core.filters import MAX_ID
 from dangjian.core.metrics import Period
 from dangjian.core.scoping import get_visible_or_404
 from dangjian.orgs.models import Org, Person
@@ -54,7 +55,8 @@ class VisitSerializer(serializers.ModelSerializer):
 
 class VisitInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Visit.Kind.choices)
-    org = serializers.IntegerField(help_text=_("Id of the organization visited (404 if outside your scope)."))
+    org = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                   help_text=_("Id of the organization visited (404 if outside your scope)."))
     visited_on = serializers.DateField(required=False, help_text=_("Default: today."))
     whom = serializers.CharField(max_length=100)
     findings = serializers.CharField(max_length=2000)
@@ -80,7 +82,8 @@ class BeneficiarySerializer(serializers.ModelSerializer):
 
 
 class BeneficiaryInputSerializer(serializers.Serializer):
-    org = serializers.IntegerField(help_text=_("Id of the organization (404 if outside your scope)."))
+    org = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                   help_text=_("Id of the organization (404 if outside your scope)."))
     kind = serializers.ChoiceField(choices=Beneficiary.Kind.choices)
     name = serializers.CharField(max_length=100)
     id_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=18)
@@ -110,11 +113,13 @@ class HelpCaseSerializer(serializers.ModelSerializer):
 
 class HelpCaseInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=HelpCase.Kind.choices)
-    beneficiary = serializers.IntegerField(help_text=_("Id of the beneficiary (404 if outside your scope)."))
-    visit = serializers.IntegerField(required=False, allow_null=True, default=None,
+    beneficiary = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                           help_text=_("Id of the beneficiary (404 if outside your scope)."))
+    visit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID,
                                      help_text=_("Id of the visit the problem was found on, if any."))
     problem = serializers.CharField(max_length=2000)
-    helpers = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list,
+    helpers = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
+                                    default=list,
                                     max_length=50, help_text=_("Ids of members who help (404 if outside scope)."))
     opened_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -134,11 +139,11 @@ class ReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=500)
 
 
-class RevealSerializer(serializers.Serializer):
+class BeneficiaryRevealSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=services.REVEALABLE)
 
 
-class RevealResultSerializer(serializers.Serializer):
+class BeneficiaryRevealResultSerializer(serializers.Serializer):
     field = serializers.CharField()
     value = serializers.CharField()
 
@@ -214,13 +219,13 @@ class BeneficiaryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         data = dict(self.input(BeneficiaryUpdateSerializer, partial=True))
         return self.output(services.beneficiary_update(actor=request.user, beneficiary=beneficiary, **data))
 
-    @extend_schema(request=RevealSerializer, responses=RevealResultSerializer,
+    @extend_schema(request=BeneficiaryRevealSerializer, responses=BeneficiaryRevealResultSerializer,
                    description=_("The clear value of one protected field. Only roles that may reveal members' "
                                  "numbers may; every reveal (and every refusal) is audited."))
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         beneficiary = self.get_object()
-        field = self.input(RevealSerializer)["field"]
+        field = self.input(BeneficiaryRevealSerializer)["field"]
         value = services.beneficiary_reveal(actor=request.user, beneficiary=beneficiary, field=field)
         response = Response({"field": field, "value": value})
         response["Cache-Control"] = "no-store"

@@ -3,7 +3,7 @@ help cases (in case_views). Reads through visible_to and the shared FilterSets, 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -82,7 +82,7 @@ def _visit_queryset(user):
 @require_GET
 def visit_list(request):
     if not (request.user.has_capability(OUTREACH_VIEW) or request.user.has_capability(VISIT_RECORD)):
-        raise Http404
+        raise PermissionDenied
     filterset, rows = filtered(VisitFilter, request.user, request.GET, _visit_queryset(request.user))
     return render(request, "outreach/visit_list.html", {
         "page": paginate(request, rows), "filter_form": filterset.form, "chosen_org": chosen_org(filterset),
