@@ -14,7 +14,13 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -324,14 +330,17 @@ class SummaryView(APIView):
         parameters=[OpenApiParameter("org", OpenApiTypes.INT, description=_("Default: your organization.")),
                     OpenApiParameter("from", OpenApiTypes.DATE, description=_("Default: 1 January this year.")),
                     OpenApiParameter("to", OpenApiTypes.DATE, description=_("Default: 31 December this year."))],
-        responses=inline_serializer("OutreachSummary", {
+        responses={404: OpenApiResponse(
+            inline_serializer("OutreachSummaryNotFound", {"detail": serializers.CharField()}),
+            description=_("The organization is outside your scope, or does not exist.")),
+            200: inline_serializer("OutreachSummary", {
             "org": serializers.IntegerField(), "from": serializers.DateField(), "to": serializers.DateField(),
             "people_helped": serializers.IntegerField(), "problems_solved": serializers.IntegerField(),
             "cases_open": serializers.IntegerField(),
             "visits": serializers.DictField(child=serializers.IntegerField()),
             "satisfaction_rate": serializers.FloatField(allow_null=True),
             "lists": serializers.DictField(help_text=_("The API list behind each figure.")),
-        }),
+        })},
     )
     def get(self, request):
         org = summary_org(request.user, request.query_params.get("org"))
