@@ -19,7 +19,7 @@ from dangjian.orgs.models import Org, Person
 from . import services
 from .capabilities import CASE_EDIT, OUTREACH_VIEW
 from .filters import HelpCaseFilter
-from .forms import CaseForm, NewBeneficiaryForm, ProgressForm, ReopenForm, ResolveForm, ReturnVisitForm
+from .forms import AssignForm, CaseForm, NewBeneficiaryForm, ProgressForm, ReopenForm, ResolveForm, ReturnVisitForm
 from .models import Beneficiary, HelpCase, Visit
 from .views import chosen_org, filtered
 
@@ -123,9 +123,15 @@ def _case(request, pk):
 @require_GET
 def case_detail(request, pk):
     case = _case(request, pk)
+    helpers = list(case.helpers.all())
+    can_edit = request.user.has_capability(CASE_EDIT)
+    assign_form = None
+    if can_edit:
+        assign_form = AssignForm(prefix="assign", helpers=_offered(request.user, case.org)[1],
+                                 initial={"helpers": [p.pk for p in helpers]})
     return render(request, "outreach/case_detail.html", {
-        "case": case, "helpers": list(case.helpers.all()), "progress": list(case.progress.all()),
-        "can_edit": request.user.has_capability(CASE_EDIT),
+        "case": case, "helpers": helpers, "progress": list(case.progress.all()),
+        "can_edit": can_edit, "assign_form": assign_form,
         "resolve_form": ResolveForm(prefix="resolve"), "return_form": ReturnVisitForm(prefix="return"),
         "reopen_form": ReopenForm(prefix="reopen"), "progress_form": ProgressForm(prefix="progress"),
     })
@@ -165,6 +171,22 @@ def case_return_visit(request, pk):
 @require_POST
 def case_reopen(request, pk):
     return _step(request, pk, ReopenForm, "reopen", services.case_reopen, _("The case has been reopened."))
+
+
+@login_required
+@require_POST
+def case_assign(request, pk):
+    """Set the helpers of a case: members of the case's organization the user can see."""
+    case = _case(request, pk)
+    require_capability(request.user, CASE_EDIT)
+    __, helpers = _offered(request.user, case.org)
+    form = AssignForm(request.POST, prefix="assign", helpers=helpers)
+    if form.is_valid():
+        services.case_assign(actor=request.user, case=case, helpers=form.cleaned_data["helpers"])
+        messages.success(request, _("The helpers have been saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("outreach:case_detail", pk=case.pk)
 
 
 @login_required

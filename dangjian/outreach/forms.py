@@ -97,6 +97,15 @@ class NewBeneficiaryForm(BeneficiaryForm):
         self.fields["name"].required = False
 
 
+class AssignForm(StyledFormMixin, forms.Form):
+    helpers = forms.ModelMultipleChoiceField(label=_("Helpers"), queryset=Person.objects.none(), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, helpers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["helpers"].queryset = helpers
+
+
 class ResolveForm(StyledFormMixin, forms.Form):
     resolution = forms.CharField(label=_("What was done"), max_length=2000, required=False,
                                  widget=forms.Textarea(attrs={"rows": 3}))

@@ -24,4 +24,5 @@ urlpatterns = [
     path("cases/<int:pk>/return-visit/", case_views.case_return_visit, name="case_return_visit"),
     path("cases/<int:pk>/reopen/", case_views.case_reopen, name="case_reopen"),
     path("cases/<int:pk>/progress/", case_views.case_progress, name="case_progress"),
+    path("cases/<int:pk>/helpers/", case_views.case_assign, name="case_assign"),
 ]

@@ -85,6 +85,7 @@ ROWS = [
     step("outreach:case_resolve", records, lambda w: {"resolve-resolution": "修好了",
                                                       "resolve-resolved_on": datetime.date.today()}),
     step("outreach:case_progress", records, lambda w: {"progress-note": "已联系"}),
+    step("outreach:case_assign", records, lambda w: {"assign-helpers": [w["person"].pk]}),
     step("outreach:case_return_visit", resolved, lambda w: {"return-satisfaction": "satisfied",
                                                             "return-returned_on": datetime.date.today()}),
     step("outreach:case_reopen", resolved, lambda w: {"reopen-reason": "没修好"}),

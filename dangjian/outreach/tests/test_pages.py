@@ -178,3 +178,17 @@ def test_a_member_records_their_own_visit_and_sees_only_theirs(client, tree, use
     assert "张奶奶" in listed and "别人的走访" not in listed
     assert Visit.objects.get(whom="张奶奶").visitor == person
     assert client.get(reverse("outreach:case_list")).status_code == 403
+
+
+def test_assign_helpers_from_the_case_page(client, tree, users, make_case):
+    from dangjian.conftest import make_person
+
+    helper = make_person(tree["wujiatai"], name="帮扶人甲")
+    outsider = make_person(tree["yunlong"], name="外县党员")
+    case = make_case()
+    client.force_login(users["wanzhai"])
+    assert "帮扶人甲" in client.get(reverse("outreach:case_detail", args=[case.pk])).content.decode()
+    client.post(reverse("outreach:case_assign", args=[case.pk]), {"assign-helpers": [helper.pk]})
+    assert list(case.helpers.all()) == [helper]
+    client.post(reverse("outreach:case_assign", args=[case.pk]), {"assign-helpers": [outsider.pk]})
+    assert list(case.helpers.all()) == [helper]  # not offered, refused by the form
