@@ -63,8 +63,28 @@ def _local_secret(name, nbytes):
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret("DJANGO_SECRET_KEY", 32)
-# 32 bytes hex: SM4 data key and HMAC-SM3 index key are derived from it (core.crypto).
+# 32 bytes hex: SM4 data key and HMAC-SM3 index key are derived from it (core.crypto). Its version (default 1) is
+# written in every ciphertext ("v2:…"); after a rotation the retired keys stay listed as "version:hex" pairs until
+# `manage.py data_key_rotate` has re-encrypted every value (core.datakeys; docs/security.md, "The data key").
 DANGJIAN_DATA_KEY = os.environ.get("DANGJIAN_DATA_KEY") or _local_secret("DANGJIAN_DATA_KEY", 32)
+
+
+def _data_key_ring():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dangjian.core import datakeys
+
+    try:  # a key ring that cannot be read or used is wrong in every environment; production also checks lengths
+        version = datakeys.parse_version(os.environ.get("DANGJIAN_DATA_KEY_VERSION", "1"))
+        old_keys = datakeys.parse_old_keys(os.environ.get("DANGJIAN_DATA_OLD_KEYS", ""))
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+    if problems := datakeys.ring_problems(DANGJIAN_DATA_KEY, version, old_keys):
+        raise ImproperlyConfigured("; ".join(problems))
+    return version, old_keys
+
+
+DANGJIAN_DATA_KEY_VERSION, DANGJIAN_DATA_OLD_KEYS = _data_key_ring()
 # 32 bytes hex: the HMAC-SM3 key of the audit chain (core.audit), kept outside the database like the data key.
 # After a rotation the previous keys stay listed (comma-separated) so older entries still verify.
 DANGJIAN_AUDIT_KEY = os.environ.get("DANGJIAN_AUDIT_KEY") or _local_secret("DANGJIAN_AUDIT_KEY", 32)
@@ -86,11 +106,10 @@ def _production_refusals():
         refusals.append("DJANGO_SECRET_KEY must be at least 50 characters (run `manage.py generate_secrets`)")
     elif SECRET_KEY.lower() in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure-"):
         refusals.append("DJANGO_SECRET_KEY is a default or development key (run `manage.py generate_secrets`)")
-    try:
-        if len(bytes.fromhex(DANGJIAN_DATA_KEY)) != 32:
-            raise ValueError
-    except ValueError:
-        refusals.append("DANGJIAN_DATA_KEY must be 32 bytes in hex (64 characters)")
+    from dangjian.core import datakeys
+
+    refusals += datakeys.ring_problems(DANGJIAN_DATA_KEY, DANGJIAN_DATA_KEY_VERSION, DANGJIAN_DATA_OLD_KEYS,
+                                       key_length=datakeys.PRODUCTION_KEY_BYTES)
     return refusals
 
 

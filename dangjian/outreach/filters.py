@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import filters as bounded
-from dangjian.core.crypto import blind_index
+from dangjian.core.crypto import blind_indexes
 from dangjian.core.forms import FilterForm
 from dangjian.orgs.models import Org
 
@@ -77,7 +77,7 @@ class BeneficiaryFilter(_OrgScopedFilterSet):
 
     def filter_id_number(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(id_number_index=blind_index(value)) if value else queryset
+        return queryset.filter(id_number_index__in=blind_indexes(value)) if value else queryset
 
     def filter_helped(self, queryset, name, value):
         """With at least one case solved within helped_from … helped_to (either end may be open): the people

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit, metrics
 from dangjian.core.attachments import attachment_add
-from dangjian.core.crypto import blind_index
+from dangjian.core.crypto import blind_indexes
 from dangjian.core.exceptions import NotInScope, PermissionDenied, ValidationError
 from dangjian.core.models import AuditEntry
 from dangjian.core.scoping import require, require_editable, scope_q
@@ -87,7 +87,9 @@ class DuplicateBeneficiary(ValidationError):
 def _refuse_duplicate(beneficiary, actor):
     if not beneficiary.id_number:
         return
-    clash = Beneficiary.objects.filter(id_number_index=blind_index(beneficiary.id_number)).exclude(pk=beneficiary.pk)
+    # every configured key's index: rows not yet re-indexed by a data key rotation clash too
+    clash = Beneficiary.objects.filter(id_number_index__in=blind_indexes(beneficiary.id_number)).exclude(
+        pk=beneficiary.pk)
     if not clash.exists():
         return
     existing = Beneficiary.objects.visible_to(actor).filter(pk__in=clash.values("pk")).select_related("org").first()
