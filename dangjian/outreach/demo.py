@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dangjian.core.crypto import blind_index
-from dangjian.demo import synthetic
+from dangjian.core.validators import id_check_digit
 from dangjian.orgs.models import Level, Org
 
 from . import services
@@ -58,6 +58,34 @@ ENTERPRISES = ["贡茶有限公司", "茶叶专业合作社", "农产品加工�
                "油茶专业合作社", "旅游开发公司"]
 SATISFACTION = [("satisfied", 80), ("basically", 17), ("unsatisfied", 3)]
 VISIT_KIND = {"hardship": "village", "worry": "community", "business": "enterprise"}
+
+
+class _Synthetic:
+    """Valid-format names, ID and mobile numbers for beneficiaries (a domain app may not import the demo app's
+    generators: core/tests/test_layers.py)."""
+
+    SURNAMES = "向田谭覃彭冉黄张王李刘陈杨赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯董程曹袁邓许沈曾吕苏卢"
+    GIVEN = {True: "明华国平建军文勇志强春林杰涛斌波超刚海峰云兵德成荣福贵祥松山江永长生新光辉亮",
+             False: "华平文春林云秀英兰芳玉红霞丽敏静燕琴艳凤桂菊梅珍翠娟婷佳欣萍莉娜雪慧"}
+
+    @classmethod
+    def name(cls, rng, *, male):
+        return rng.choice(cls.SURNAMES) + "".join(rng.choice(cls.GIVEN[male]) for _ in range(rng.choice((1, 2, 2))))
+
+    @staticmethod
+    def id_number(birth, male, region="422801", rng=None):
+        seq = rng.randrange(0, 1000)
+        if (seq % 2 == 1) != male:
+            seq = (seq + 1) % 1000
+        body = f"{region}{birth:%Y%m%d}{seq:03d}"
+        return body + id_check_digit(body)
+
+    @staticmethod
+    def mobile(rng):
+        return rng.choice(["13", "15", "18", "17", "19"]) + rng.choice("3456789") + f"{rng.randrange(10**8):08d}"
+
+
+synthetic = _Synthetic
 
 
 def build(world):
