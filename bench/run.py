@@ -26,6 +26,7 @@ import warnings
 from pathlib import Path
 
 import common
+import outreach
 
 TARGET_MS = 100
 WARMUP = 5
@@ -70,6 +71,7 @@ def cases():
         ("supervised tasks assigned (州 user)", "zhou", ("get", reverse("supervision:assigned"))),
         ("supervised tasks overdue (州 user)", "zhou", ("get", reverse("supervision:assigned") + "?light=red")),
         ("API task assignments (州 user)", "zhou", ("get", "/api/v1/task-assignments/")),
+        *outreach.cases(),
     ]
 
 
@@ -86,6 +88,7 @@ def explain(sql):
 def measure_one(url, runs, want_explain, out_path):
     common.setup(url)
     counts = common.ensure_data()
+    counts["help_cases"] = outreach.ensure_help_cases()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.accounts",
     "dangjian.dashboard",
+    "dangjian.outreach",
     "dangjian.demo",
     "dangjian.supervision",
     "django.contrib.auth",
@@ -415,7 +416,17 @@ SPECTACULAR_SETTINGS = {
         {"name": "people", "description": "党员、干部"},
         {"name": "positions", "description": "职务任免"},
         {"name": "users", "description": "账号管理（系统管理员）"},
+        {"name": "outreach", "description": "三进三帮：走访、帮扶对象、帮扶事项与统计"},
     ],
+    # Choice sets whose field names repeat across apps (kind, status) get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "dangjian.orgs.models.Org.Kind",  # the names they had before other apps said kind/status
+        "StatusEnum": "dangjian.orgs.choices.Status",
+        "VisitKindEnum": "dangjian.outreach.models.Visit.Kind",
+        "BeneficiaryKindEnum": "dangjian.outreach.models.Beneficiary.Kind",
+        "HelpCaseKindEnum": "dangjian.outreach.models.HelpCase.Kind",
+        "HelpCaseStatusEnum": "dangjian.outreach.models.HelpCase.Status",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
