@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.crypto import EncryptedCharField
 from dangjian.core.scoping import ScopedManager
@@ -146,7 +147,7 @@ class HelpCase(OrgFact):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         RESOLVED = "resolved", _("Resolved")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("help case", "Closed")  # after the return visit (not 销号)
         REOPENED = "reopened", _("Reopened")
 
     class Satisfaction(models.TextChoices):
