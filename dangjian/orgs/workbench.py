@@ -69,8 +69,10 @@ def secretary_card(user):
     count = metrics.values([org_metrics.NO_SECRETARY], root)[org_metrics.NO_SECRETARY]
     figure = _figure("no_secretary", _("Without a secretary"), count, "orgs:list", "org-list",
                      no_secretary="true", is_active="true")
+    # Walks the tree in path order (the path index) and stops at LIST_SIZE; with none missing (the summary
+    # says so) it would walk the whole subtree for nothing.
     lacking = (Org.objects.visible_to(user).filter(is_active=True).filter(~has_current_secretary())
-               .order_by("path")[:LIST_SIZE])
+               .order_by("path")[:LIST_SIZE]) if count else []
     items = [ListItem(org.name, reverse("orgs:detail", args=[org.pk]), badge=org.get_level_display())
              for org in lacking]
     return CardData([figure], items=items, items_title=_("Organizations without a secretary"),

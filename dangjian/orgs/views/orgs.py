@@ -141,7 +141,7 @@ def org_detail(request, pk):
         "team": selectors.team(user, org),
         "children": children,
         "children_total": org.children.count() if len(children) >= PAGE_SIZE else len(children),
-        "member_count": selectors.current_members(org).count() if user.has_capability(PERSON_VIEW) else None,
+        "member_count": selectors.member_count(org) if user.has_capability(PERSON_VIEW) else None,
         "can_edit": user.has_capability(Org.edit_capability),
         "can_edit_people": user.has_capability(PERSON_EDIT),
         "is_own_org": org.pk == user.org_id,
