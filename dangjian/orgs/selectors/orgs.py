@@ -90,7 +90,7 @@ def current_secretaries(user, orgs):
 def secretary_positions(org_ids):
     """Current 书记 posts of the organizations `org_ids` (unscoped: the caller passes visible organizations).
     Served by the index position_org_title (org, title, end_date); core tests assert the planner's choice."""
-    return Position.objects.filter(org_id__in=list(org_ids), title=Title.SECRETARY, end_date__isnull=True)
+    return Position.objects.filter(org_id__in=list(org_ids), title=Title.SECRETARY, end_date__isnull=True).order_by()
 
 
 def annotate_rows(user, orgs):
