@@ -271,6 +271,9 @@ class Person(OrgFact):
             models.Index(fields=["org", "status"], name="person_org_status"),
             models.Index(fields=["org", "pinyin", "id"], name="person_org_name"),
             models.Index(fields=["pinyin_initials"], name="person_initials"),
+            # Name search (orgs.search): prefixes as btree ranges, short substrings as a scan of this narrow index.
+            models.Index(fields=["name"], name="person_name"),
+            models.Index(fields=["pinyin"], name="person_pinyin"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -14,8 +14,9 @@ from dangjian.core.validators import normalize_id_number
 
 from ..capabilities import PERSON_EDIT
 from ..choices import Status
-from ..filters import PersonFilter, name_q, search_rank
+from ..filters import PersonFilter, search_rank
 from ..models import Org, Person
+from ..search import matching_ids
 
 # ?sort= value -> ORDER BY (a leading "-" reverses); every ordering ends on id so pages never overlap.
 SORTS = {
@@ -96,7 +97,7 @@ def person_choices(user, text, limit=PICKER_LIMIT):
     text = (text or "").strip()
     if not text:
         return []
-    queryset = people_for(user).filter(name_q(text), status__in=Status.CURRENT)
+    queryset = people_for(user).filter(matching_ids(Person, text), status__in=Status.CURRENT)
     return list(queryset.annotate(rank=search_rank(text)).order_by("rank", "pinyin", "id")[:limit])
 
 
