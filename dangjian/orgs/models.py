@@ -375,7 +375,12 @@ class Position(OrgFact):
         verbose_name = _("position")
         verbose_name_plural = _("positions")
         ordering = ["org_id", "end_date", "title", "start_date"]
-        indexes = [models.Index(fields=["org", "title", "end_date"], name="position_org_title")] + [
+        indexes = [
+            models.Index(fields=["org", "title", "end_date"], name="position_org_title"),
+            # The default ordering's index: the API's list of a prefecture's posts reads its first page in order
+            # instead of sorting 38,000 rows (issue 11).
+            models.Index(fields=["org", "end_date", "title", "start_date"], name="position_ordering"),
+        ] + [
             models.Index(fields=[c, "start_date"], name=f"position_{c}_date") for c in ANCESTRY_COLUMNS.values()
         ]
         constraints = [

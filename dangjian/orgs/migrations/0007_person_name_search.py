@@ -32,5 +32,9 @@ class Migration(migrations.Migration):
             model_name='person',
             index=models.Index(fields=['pinyin'], name='person_pinyin'),
         ),
+        migrations.AddIndex(
+            model_name='position',
+            index=models.Index(fields=['org', 'end_date', 'title', 'start_date'], name='position_ordering'),
+        ),
         migrations.RunPython(create_substring_index, drop_substring_index),
     ]
