@@ -300,7 +300,10 @@ def main():
     text = render(reports)
     print(text)
     if args.only is None and args.suite == "all":
-        (Path(__file__).parent / "RESULTS.md").write_text(text + "\n")
+        path = Path(__file__).parent / "RESULTS.md"
+        # The load benchmark's section (bench/load.py) is kept: the two are run separately.
+        kept = path.read_text().partition("## Load benchmark") if path.exists() else ("", "", "")
+        path.write_text(text + "\n" + (f"\n{kept[1]}{kept[2]}" if kept[1] else ""))
     failed = [f"{r['engine']}: {f}" for r in reports for f in r.get("failures", [])]
     if failed:
         print("\nBENCH FAILED:\n" + "\n".join(failed), file=sys.stderr)

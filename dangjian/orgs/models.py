@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.crypto import EncryptedCharField
+from dangjian.core.labels import ChoiceLabels
 from dangjian.core.scoping import ScopedManager, ScopedQuerySet
 from dangjian.core.validators import normalize_id_number, validate_mobile
 
@@ -87,7 +88,7 @@ def short_name(name):
     return short or name
 
 
-class Org(Ancestry):
+class Org(ChoiceLabels, Ancestry):
     class Kind(models.TextChoices):
         COMMITTEE = "committee", _("Party committee")
         WORKING_COMMITTEE = "working_committee", _("Party working committee")
@@ -220,7 +221,7 @@ PROBATION_EXTENSIONS = [(0, _("Not extended")), (6, _("6 months")), (12, _("12 m
 MAX_AGE = 120
 
 
-class Person(OrgFact):
+class Person(ChoiceLabels, OrgFact):
     """A party member or cadre, following the national member record."""
 
     name = models.CharField(_("name"), max_length=50)
@@ -355,7 +356,7 @@ def _add_years(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
-class Position(OrgFact):
+class Position(ChoiceLabels, OrgFact):
     """A post held by a person in an organization's team, with dates; `end_date` empty means current."""
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions")
@@ -417,7 +418,7 @@ class TransferQuerySet(ScopedQuerySet):
         return self.visible_to(user).filter(user.scope_org.subtree_q("from_org__"))
 
 
-class Transfer(OrgFact):
+class Transfer(ChoiceLabels, OrgFact):
     """组织关系转接: one move of a person between organizations.
 
     `org` is the destination when it is on this platform; a transfer out of the installation keeps `org` equal to
