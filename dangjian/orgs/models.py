@@ -139,7 +139,10 @@ class Org(ChoiceLabels, Ancestry):
         indexes = [
             models.Index(fields=["parent", "name"]),
             models.Index(fields=["term_end"]),
-        ] + [models.Index(fields=[c, "level"], name=f"org_{c}_level") for c in ANCESTRY_COLUMNS.values()]
+        ] + [models.Index(fields=[c, "level"], name=f"org_{c}_level") for c in ANCESTRY_COLUMNS.values()] + [
+            # 换届提醒: a subtree's ended / ending terms counted, and listed soonest first, from the index alone.
+            models.Index(fields=[c, "term_end", "is_active"], name=f"org_{c}_term") for c in ANCESTRY_COLUMNS.values()
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=6), name="org_level_valid"),
             models.CheckConstraint(

@@ -36,5 +36,25 @@ class Migration(migrations.Migration):
             model_name='position',
             index=models.Index(fields=['org', 'end_date', 'title', 'start_date'], name='position_ordering'),
         ),
+        migrations.AddIndex(
+            model_name='org',
+            index=models.Index(fields=['province', 'term_end', 'is_active'], name='org_province_term'),
+        ),
+        migrations.AddIndex(
+            model_name='org',
+            index=models.Index(fields=['prefecture', 'term_end', 'is_active'], name='org_prefecture_term'),
+        ),
+        migrations.AddIndex(
+            model_name='org',
+            index=models.Index(fields=['county', 'term_end', 'is_active'], name='org_county_term'),
+        ),
+        migrations.AddIndex(
+            model_name='org',
+            index=models.Index(fields=['township', 'term_end', 'is_active'], name='org_township_term'),
+        ),
+        migrations.AddIndex(
+            model_name='org',
+            index=models.Index(fields=['village', 'term_end', 'is_active'], name='org_village_term'),
+        ),
         migrations.RunPython(create_substring_index, drop_substring_index),
     ]
