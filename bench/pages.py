@@ -104,6 +104,17 @@ class BenchWorld(dict):
         self[key] = value
         return value
 
+    def __contains__(self, key):
+        """A row helper that builds its object when missing (`if "incoming" not in w: create`) finds the
+        dataset's instead: the bench never writes."""
+        if dict.__contains__(self, key):
+            return True
+        try:
+            self[key]
+        except Unresolved:
+            return False
+        return True
+
     def resolve(self, key):
         from django.apps import apps
 
@@ -141,7 +152,7 @@ class BenchWorld(dict):
         rows = manager.visible_to(self.user) if hasattr(manager, "visible_to") else manager.all()
         obj = rows.order_by("-pk").first()
         if obj is None:
-            raise Unresolved(key)
+            raise Unresolved(f"{key}: no {model._meta.model_name} visible to {self.user.username}")
         return obj
 
 
@@ -191,7 +202,7 @@ def build_cases(users):
                     url = reverse(row.name, kwargs=kwargs)
                 except Unresolved as missing:
                     skipped.append(f"{row.name} ({username}{', ' + variant if variant else ''}): no bench object "
-                                   f"for the matrix key '{missing}'")
+                                   f"for the matrix key {missing}")
                     continue
                 except Exception as error:
                     skipped.append(f"{row.name} ({username}): {type(error).__name__}: {error}")
