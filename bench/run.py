@@ -252,11 +252,13 @@ def render(reports):
             lines += [*table(report), ""]
         if "pages" in report:
             lines += render_pages(report)
-    plans = [(r["engine"], row) for r in reports for row in r["results"] if row.get("plan")]
+    plans = [(r["engine"], row) for r in reports for row in [*r["results"], *r.get("pages", [])]
+             if row.get("plan")]
     if plans:
         lines += ["## Query plans of the slowest queries", ""]
         for engine, row in plans:
-            lines += [f"### {engine}: {row['case']}", "", "```sql", row["slowest_sql"], "```", "", "```",
+            who = f" ({row['user']})" if "user" in row else ""
+            lines += [f"### {engine}: {row['case']}{who}", "", "```sql", row["slowest_sql"], "```", "", "```",
                       row["plan"], "```", ""]
     return "\n".join(lines)
 
