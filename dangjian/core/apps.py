@@ -34,3 +34,9 @@ class CoreConfig(AppConfig):
         from .workbench import menu_entry
 
         menu_entry("workbench", _("My exports"), "jobs:list", "ti-download", order=20)
+        # Planner statistics after every migrate (core.dbtuning): core is migrated in every run, so once per run.
+        from django.db.models.signals import post_migrate
+
+        from .dbtuning import after_migrate
+
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="core.dbtuning.after_migrate")
