@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.accounts",
     "dangjian.dashboard",
+    "dangjian.showcase",
     "dangjian.demo",
     "django.contrib.auth",
     "django.contrib.contenttypes",
