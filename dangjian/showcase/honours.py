@@ -43,11 +43,11 @@ def clean_criteria(criteria, target):
 
 
 @transaction.atomic
-def campaign_create(*, actor, name, year, target, criteria=None, description=""):
+def campaign_create(*, actor, name, year, target, criteria=None, description="", on=None):
     if not actor.has_capability(HONOR_MANAGE):
         raise PermissionDenied
     campaign = HonorCampaign(name=name, year=year, target=target, description=description,
-                             criteria=clean_criteria(criteria, target), created_on=timezone.localdate())
+                             criteria=clean_criteria(criteria, target), created_on=on or timezone.localdate())
     campaign.set_org(actor.scope_org)
     campaign.full_clean()
     campaign.save()
@@ -108,14 +108,14 @@ def _locked(nomination):
 
 
 @transaction.atomic
-def nomination_review(*, actor, nomination, passed, note=""):
+def nomination_review(*, actor, nomination, passed, note="", on=None):
     """Passed: the public notice opens for NOTICE_DAYS; not passed: the nomination ends (with the note)."""
     require(Nomination.objects.visible_to(actor), nomination)
     _require_runner(actor, nomination.campaign)
     nomination = _locked(nomination)
     if nomination.status != Nomination.Status.NOMINATED:
         raise ValidationError(_("Only a nomination awaiting review can be reviewed."))
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     nomination.reviewed_on, nomination.review_note = today, (note or "").strip()
     if passed:
         nomination.status = Nomination.Status.NOTICE
@@ -130,13 +130,13 @@ def nomination_review(*, actor, nomination, passed, note=""):
 
 
 @transaction.atomic
-def nomination_name(*, actor, nomination):
+def nomination_name(*, actor, nomination, on=None):
     require(Nomination.objects.visible_to(actor), nomination)
     _require_runner(actor, nomination.campaign)
     nomination = _locked(nomination)
     if nomination.status != Nomination.Status.NOTICE:
         raise ValidationError(_("Only a nomination whose public notice has run can be named."))
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     if today <= nomination.notice_until:
         raise ValidationError(_("The public notice runs until %(day)s; name the nominee after it.")
                               % {"day": nomination.notice_until.isoformat()})
@@ -148,7 +148,7 @@ def nomination_name(*, actor, nomination):
 
 
 @transaction.atomic
-def nomination_revoke(*, actor, nomination, reason):
+def nomination_revoke(*, actor, nomination, reason, on=None):
     require(Nomination.objects.visible_to(actor), nomination)
     _require_runner(actor, nomination.campaign)
     nomination = _locked(nomination)
@@ -157,7 +157,7 @@ def nomination_revoke(*, actor, nomination, reason):
         raise ValidationError(_("Only a named honour can be revoked."))
     with metrics.track(nomination):
         nomination.status, nomination.revoke_reason = Nomination.Status.REVOKED, reason
-        nomination.revoked_on = timezone.localdate()
+        nomination.revoked_on = on or timezone.localdate()
         nomination.save(update_fields=["status", "revoke_reason", "revoked_on"])
     audit.record("showcase.nomination.revoke", actor=actor, obj=nomination, after={"reason": reason})
     return nomination

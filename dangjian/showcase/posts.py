@@ -14,6 +14,7 @@ from dangjian.core.exceptions import NotInScope, PermissionDenied, ValidationErr
 from dangjian.core.scoping import require, require_editable
 from dangjian.orgs.models import Person
 
+from .capabilities import POST_RECOMMEND
 from .models import ModelPost, PostService
 from .services import require_reason
 
@@ -43,11 +44,19 @@ def _require_approver(actor, post):
 
 
 @transaction.atomic
-def post_apply(*, actor, kind, title, duty, applied_on=None):
-    """The signed-in member applies for a post for themselves."""
-    if not actor.person_id:
+def post_apply(*, actor, kind, title, duty, person=None, applied_on=None):
+    """The signed-in member applies for a post for themselves; or the branch enters a member's paper application
+    (`person`, in its scope, by a role that recommends)."""
+    if person is not None and person.pk != actor.person_id:
+        require(Person.objects.visible_to(actor), person)
+        if not actor.has_capability(POST_RECOMMEND):
+            raise PermissionDenied
+        person_id = person.pk
+    elif not actor.person_id:
         raise ValidationError(_("Your account is not linked to a member record, so it cannot apply for a post."))
-    person = Person.objects.select_for_update().get(pk=actor.person_id)  # one active post: serialize per member
+    else:
+        person_id = actor.person_id
+    person = Person.objects.select_for_update().get(pk=person_id)  # one active post: serialize per member
     if not person.is_current_member:
         raise ValidationError(_("Only a current member can hold a post."))
     if ModelPost.objects.filter(person=person, status__in=ModelPost.ACTIVE).exists():
@@ -62,27 +71,27 @@ def post_apply(*, actor, kind, title, duty, applied_on=None):
 
 
 @transaction.atomic
-def post_recommend(*, actor, post):
+def post_recommend(*, actor, post, on=None):
     require_editable(actor, post)
     post = _locked(post)
     if _own(actor, post):
         raise ValidationError(_("Nobody recommends their own application."))
     if post.status != ModelPost.Status.APPLIED:
         raise ValidationError(_("Only an application awaiting recommendation can be recommended."))
-    post.status, post.recommended_on, post.recommended_by = ModelPost.Status.RECOMMENDED, _today(), actor
+    post.status, post.recommended_on, post.recommended_by = ModelPost.Status.RECOMMENDED, on or _today(), actor
     post.save(update_fields=["status", "recommended_on", "recommended_by"])
     audit.record("showcase.post.recommend", actor=actor, obj=post)
     return post
 
 
 @transaction.atomic
-def post_approve(*, actor, post):
+def post_approve(*, actor, post, on=None):
     """Approval by the level above opens the public notice (公示)."""
     _require_approver(actor, post)
     post = _locked(post)
     if post.status != ModelPost.Status.RECOMMENDED:
         raise ValidationError(_("Only a recommended application can be approved."))
-    today = _today()
+    today = on or _today()
     post.status, post.approved_on, post.approved_by = ModelPost.Status.NOTICE, today, actor
     post.notice_until = today + datetime.timedelta(days=NOTICE_DAYS)
     post.save(update_fields=["status", "approved_on", "approved_by", "notice_until"])
@@ -91,12 +100,12 @@ def post_approve(*, actor, post):
 
 
 @transaction.atomic
-def post_publish(*, actor, post):
+def post_publish(*, actor, post, on=None):
     _require_approver(actor, post)
     post = _locked(post)
     if post.status != ModelPost.Status.NOTICE:
         raise ValidationError(_("Only a post whose public notice has run can be published."))
-    today = _today()
+    today = on or _today()
     if today <= post.notice_until:
         raise ValidationError(_("The public notice runs until %(day)s; publish the post after it.")
                               % {"day": post.notice_until.isoformat()})
@@ -109,7 +118,7 @@ def post_publish(*, actor, post):
 
 
 @transaction.atomic
-def post_withdraw(*, actor, post, reason):
+def post_withdraw(*, actor, post, reason, on=None):
     """The holder withdraws their own post; the organizations above it withdraw any post in their scope."""
     if not _own(actor, post):
         require_editable(actor, post)
@@ -118,7 +127,7 @@ def post_withdraw(*, actor, post, reason):
     if post.status == ModelPost.Status.WITHDRAWN:
         raise ValidationError(_("This post has already been withdrawn."))
     with metrics.track(post):
-        post.status, post.withdrawn_on, post.withdraw_reason = ModelPost.Status.WITHDRAWN, _today(), reason
+        post.status, post.withdrawn_on, post.withdraw_reason = ModelPost.Status.WITHDRAWN, on or _today(), reason
         post.save(update_fields=["status", "withdrawn_on", "withdraw_reason"])
     audit.record("showcase.post.withdraw", actor=actor, obj=post, after={"reason": reason})
     return post
