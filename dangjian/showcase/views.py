@@ -145,10 +145,14 @@ def post_detail(request, pk):
     post = _visible_post(request, pk)
     user = request.user
     own = bool(user.person_id) and user.person_id == post.person_id
+    can_recommend = user.has_capability(POST_RECOMMEND) and not own
+    can_approve = user.has_capability(POST_APPROVE) and not own
+    S = ModelPost.Status
     return render(request, "showcase/post_detail.html", {
         "post": post, "own": own, "services": post.services.order_by("-served_on", "-id")[:100],
-        "can_recommend": user.has_capability(POST_RECOMMEND) and not own,
-        "can_approve": user.has_capability(POST_APPROVE) and not own,
+        "can_recommend": can_recommend, "can_approve": can_approve,
+        "has_steps": (can_recommend and post.status == S.APPLIED) or (own and post.status == S.PUBLISHED)
+        or (can_approve and post.status in (S.RECOMMENDED, S.NOTICE)),
         "can_withdraw": own or user.has_capability(POST_RECOMMEND),
         "service_form": ServiceForm(), "reason_form": ReasonForm(),
     })
