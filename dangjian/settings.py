@@ -401,6 +401,18 @@ SPECTACULAR_SETTINGS = {
         {"name": "users", "description": "账号管理（系统管理员）"},
     ],
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets whose field names ("kind", "status", "level") other apps use too: named once each.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "dangjian.orgs.models.Org.Kind",
+        "LevelEnum": "dangjian.orgs.models.Level",
+        "StatusEnum": "dangjian.orgs.choices.Status",
+        "DemoSiteLevelEnum": "dangjian.showcase.models.DemoSite.SiteLevel",
+        "DemoSiteStatusEnum": "dangjian.showcase.models.DemoSite.Status",
+        "MeetingKindEnum": "dangjian.showcase.models.Meeting.Kind",
+        "ModelPostKindEnum": "dangjian.showcase.models.ModelPost.Kind",
+        "ModelPostStatusEnum": "dangjian.showcase.models.ModelPost.Status",
+        "NominationStatusEnum": "dangjian.showcase.models.Nomination.Status",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
