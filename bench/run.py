@@ -65,6 +65,12 @@ def cases():
         ("home cards (县 user)", "badong", ("call", lambda: cards(badong_user))),
         ("home API (州 user)", "zhou", ("get", reverse("api-home"))),
         ("API people, county filter (州 user)", "zhou", ("get", f"/api/v1/people/?org={badong.pk}")),
+        # 抓示范 (showcase): the lists the home card leads to, for the prefecture.
+        ("showcase: demonstration sites (州 user)", "zhou", ("get", reverse("showcase:site_list"))),
+        ("showcase: meetings (州 user)", "zhou", ("get", reverse("showcase:meeting_list"))),
+        ("showcase: model posts, published (州 user)", "zhou",
+         ("get", reverse("showcase:post_list") + "?status=published")),
+        ("API nominations, named (州 user)", "zhou", ("get", "/api/v1/nominations/?status=named")),
     ]
 
 

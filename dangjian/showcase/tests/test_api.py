@@ -103,3 +103,17 @@ def test_page_lists_cost_a_fixed_number_of_queries(world, client, django_assert_
                        ("showcase:post_detail", [f.post(world, "published").pk])):
         with django_assert_max_num_queries(16):
             assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_home_card_figures_equal_their_lists(world, as_user):
+    f.meeting(world)
+    f.service(world)
+    f.nomination(world, "named")
+    for who in ("xuanen_admin", "wanzhai", "zhou_admin"):
+        client = as_user(who)
+        card = next(c for c in client.get("/api/v1/home/").json()["cards"] if c["key"] == "showcase")
+        values = {figure["key"]: figure["value"] for figure in card["figures"]}
+        assert values["sites_county"] == 1 and values["posts"] == 1 and values["honours"] == 1, values
+        assert values["meetings"] == 1
+        for figure in card["figures"]:
+            assert client.get(figure["url"]).json()["count"] == figure["value"], figure
