@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.scoping import ScopedManager
 from dangjian.orgs.models import ANCESTRY_COLUMNS, Org, OrgFact, Person
@@ -33,7 +34,7 @@ class DemoSite(OrgFact):
         TOWNSHIP = "township", _("Township-level")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("demonstration site", "Active")
         REVOKED = "revoked", _("Revoked")
 
     level = models.CharField(_("site level"), max_length=12, choices=SiteLevel.choices)

@@ -62,7 +62,9 @@ def site_detail(request, pk):
         context = selectors.site_page(request.user, pk)
     except DemoSite.DoesNotExist:
         raise Http404 from None
-    can_edit = request.user.has_capability(SITE_MANAGE)
+    # Revoking belongs to the level that designated the site or one above it (services.site_revoke).
+    can_edit = (request.user.has_capability(SITE_MANAGE)
+                and request.user.org.level <= services.DESIGNATOR_LEVEL[context["site"].level])
     return render(request, "showcase/site_detail.html", {**context, "can_edit": can_edit, "revoke_form": ReasonForm()})
 
 
