@@ -76,7 +76,7 @@ def nomination_submit(*, actor, campaign, evidence, person=None, org=None, nomin
     if not actor.has_capability(NOMINATE):
         raise PermissionDenied
     require(HonorCampaign.objects.visible_to(actor), campaign)
-    campaign = HonorCampaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
+    campaign = HonorCampaign.objects.select_for_update(of=("self",)).select_related("org").get(pk=campaign.pk)
     if campaign.target == HonorCampaign.Target.MEMBER:
         if person is None:
             raise ValidationError({"person": _("Choose the member nominated.")})
@@ -103,7 +103,7 @@ def nomination_submit(*, actor, campaign, evidence, person=None, org=None, nomin
 
 
 def _locked(nomination):
-    return Nomination.objects.select_for_update().select_related("campaign__org", "org", "person").get(
+    return Nomination.objects.select_for_update(of=("self",)).select_related("campaign__org", "org", "person").get(
         pk=nomination.pk)
 
 

@@ -27,7 +27,7 @@ def _today():
 
 
 def _locked(post):
-    return ModelPost.objects.select_for_update().select_related("org", "person").get(pk=post.pk)
+    return ModelPost.objects.select_for_update(of=("self",)).select_related("org", "person").get(pk=post.pk)
 
 
 def _own(actor, post):
