@@ -31,8 +31,11 @@ def showcase_card(user):
     stocks = metrics.values([*SITES.values(), POSTS], user.org)
     flows = metrics.values([MEETINGS, SERVICES, HONOURS], user.org, Period.year(year))
     values = {**stocks, **flows}
-    figures = [_figure(f"sites_{level}", label, values[SITES[level]], "showcase:site_list", "demo-site-list",
-                       f"?level={level}&status=active") for level, label in DemoSite.SiteLevel.choices]
+    # The headline is every active site of the subtree, then the sites of each level.
+    figures = [_figure("sites", _("Demonstration sites"), sum(values[key] for key in SITES.values()),
+                       "showcase:site_list", "demo-site-list", "?status=active")]
+    figures += [_figure(f"sites_{level}", label, values[SITES[level]], "showcase:site_list", "demo-site-list",
+                        f"?level={level}&status=active") for level, label in DemoSite.SiteLevel.choices]
     figures += [
         _figure("meetings", _("Meetings this year"), values[MEETINGS], "showcase:meeting_list", "meeting-list",
                 f"?year={year}"),
