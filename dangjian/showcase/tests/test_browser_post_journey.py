@@ -1,6 +1,7 @@
 """Browser journey, at desktop and phone size: a member of 伍家台村 applies for a 党员先锋岗 on her own account; the
 village secretary recommends it from her to-dos; 万寨乡 approves it, which opens the public notice; once the
-notice has run (frozen time) 万寨乡 publishes it, and the plate PDF says what it should."""
+notice has run (frozen time) 万寨乡 publishes it, the plate PDF says what it should, and the holder records a
+service."""
 
 import datetime
 
@@ -66,6 +67,20 @@ def test_a_member_applies_on_a_phone_and_the_post_is_published(browser_page, liv
         assert post.status == "published" and post.published_on == after_notice
         link = page.get_by_role("link", name="打印岗位牌")
         response = page.request.get(live_server.url + link.get_attribute("href"))
+        page.context.clear_cookies()
+
+        log_in(page, live_server, "wujiatai_dy")  # the holder records a service from her phone
+        open_menu_entry(page, "我的示范岗")
+        page.get_by_text("茶叶产业先锋岗").click()
+        page.get_by_role("link", name="登记服务").click()
+        page.get_by_label("服务群众人数").fill("6")
+        page.get_by_label("解决问题数").fill("2")
+        page.get_by_label("服务内容").fill("上门指导茶园病虫害防治")
+        page.get_by_role("button", name="保存").click()
+        expect(page.get_by_text("已登记服务。")).to_be_visible()
+        expect(page.get_by_text("服务群众 6 人，解决问题 2 个")).to_be_visible()
+        screenshot(page, "showcase-post-service")
+        assert_no_horizontal_scroll(page)
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     text = pdf_text(response.body())
     for expected in ("中国共产党", "党员先锋岗", "茶叶产业先锋岗", "责任人：田春燕", tree["wujiatai"].name,
