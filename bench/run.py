@@ -72,6 +72,12 @@ def cases():
         ("supervised tasks overdue (州 user)", "zhou", ("get", reverse("supervision:assigned") + "?light=red")),
         ("API task assignments (州 user)", "zhou", ("get", "/api/v1/task-assignments/")),
         *outreach.cases(),
+        # 抓示范 (showcase): the lists the home card leads to, for the prefecture.
+        ("showcase: demonstration sites (州 user)", "zhou", ("get", reverse("showcase:site_list"))),
+        ("showcase: meetings (州 user)", "zhou", ("get", reverse("showcase:meeting_list"))),
+        ("showcase: model posts, published (州 user)", "zhou",
+         ("get", reverse("showcase:post_list") + "?status=published")),
+        ("API nominations, named (州 user)", "zhou", ("get", "/api/v1/nominations/?status=named")),
     ]
 
 
