@@ -78,7 +78,8 @@ class PostApplyForm(StyledFormMixin, forms.Form):
 class ServiceForm(StyledFormMixin, forms.Form):
     served_on = forms.DateField(label=_("Served on"), widget=DateInput())
     people_served = forms.IntegerField(label=_("People served"), min_value=0, max_value=100000, initial=0)
-    problems_solved = forms.IntegerField(label=pgettext_lazy("post service", "Problems solved"), min_value=0, max_value=100000, initial=0)
+    problems_solved = forms.IntegerField(label=pgettext_lazy("post service", "Problems solved"), min_value=0,
+                                         max_value=100000, initial=0)
     note = forms.CharField(label=pgettext_lazy("post service", "What was done"), max_length=200)
 
     def __init__(self, *args, **kwargs):
