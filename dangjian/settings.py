@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.accounts",
     "dangjian.dashboard",
+    "dangjian.secretaries",
     "dangjian.demo",
     "django.contrib.auth",
     "django.contrib.contenttypes",
