@@ -108,7 +108,9 @@ def review_grade(org_ids, period=None):
     return result
 
 
-register(Metric(TOPICS_LISTED, _("Topics listed"), TOPICS, model=Topic, date_field="listed_on", kept=True))
+# A kept metric needs a condition the tracker can evaluate per row (core.metrics): "dated" is always true.
+register(Metric(TOPICS_LISTED, _("Topics listed"), TOPICS, model=Topic, date_field="listed_on",
+                where=Q(listed_on__isnull=False), kept=True))
 register(Metric(TOPICS_COMPLETED, _("Topics completed"), TOPICS, model=Topic, date_field="completed_on",
                 where=Q(status=Topic.Status.COMPLETED), kept=True))
 register(Metric(TOPICS_STALLED, _("Topics stalled"), TOPICS, model=Topic, where=stalled_q))
@@ -118,7 +120,7 @@ register(Metric(STUDY_COMPLIANCE, _("Quarters covered by study sessions"), PERCE
 register(Metric(PLENARY, _("Reports to the plenary committee"), SESSIONS, model=CommitteeSession,
                 date_field="held_on", where=Q(kind=CommitteeSession.Kind.PLENARY_REPORT), kept=True))
 register(Metric(VISITS, _("Contact visits made"), VISITS_UNIT, model=ContactVisit, date_field="visited_on",
-                kept=True))
+                where=Q(visited_on__isnull=False), kept=True))
 register(Metric(VISITS_COMPLIANCE, _("Contact visits made of those due"), PERCENT, compute_fn=visits_compliance))
 register(Metric(REVIEW_GRADE, _("Secretary review grade"), "", compute_fn=review_grade))
 for _value, _label in Grade.choices:
