@@ -21,6 +21,7 @@ from . import actors, forms, rules, selectors, services
 from .capabilities import REVIEW_REPORT, SECRETARIES_ADMIN, SECRETARIES_VIEW, UNDERTAKING_EDIT
 from .filters import PointFilter, ReviewFilter, SessionFilter, TopicFilter
 from .models import CommitteeSession, ContactPoint, SecretaryReview, Topic, Undertaking
+from .topics import PREVIOUS
 
 VIEW = capability_required(SECRETARIES_VIEW)
 
@@ -82,7 +83,7 @@ def _step_forms(user, topic, bound=None):
         available["undertake"] = forms.UndertakeForm(user=user, initial=initial)
     if topic.status == S.UNDERTAKEN and actors.is_committee_staff(user, topic.org):
         available["complete"] = forms.CompleteForm()
-    if topic.status in services.topics.PREVIOUS and services.may_return(user, topic):
+    if topic.status in PREVIOUS and services.may_return(user, topic):
         available["return"] = forms.ReturnForm()
     if bound:
         available[bound[0]] = bound[1]
