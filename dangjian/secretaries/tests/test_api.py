@@ -29,7 +29,7 @@ def test_a_topic_through_the_api(cast, tree):
     assert topic["status"] == "proposed"
     url = f"/api/v1/topics/{topic['id']}/"
     wrong = client(cast["buzhang"]).post(url + "select/", {"difficulty": "难"}, format="json")
-    assert wrong.status_code == 403 and "书记" in wrong.json()["detail"] or "secretary" in wrong.json()["detail"]
+    assert (wrong.status_code == 403 and "书记" in wrong.json()["detail"]) or "secretary" in wrong.json()["detail"]
     step = client(cast["shuji"]).post(url + "select/", {"difficulty": "难"}, format="json")
     assert step.json()["status"] == "selected" and step.json()["owner"] == cast["people"]["buzhang"].pk
     early = client(cast["cun"]).post(url + "undertake/", {"org": tree["yunlong"].pk}, format="json")
