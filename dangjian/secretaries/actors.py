@@ -60,6 +60,12 @@ def acts_for(user, org):
     return user.has_capability(UNDERTAKING_EDIT) and org.path.startswith(user.org.path)
 
 
+def sees_grade(user, review):
+    """The reviewed secretary sees the ballots, comment and grade once they are published; the committee above
+    (and anyone else in scope) as soon as they are recorded."""
+    return review.status == review.Status.PUBLISHED or not is_person(user, review.person_id)
+
+
 def committee_of_leader(person_id, org):
     """The lowest committee above `org` (or `org` itself) in which the person holds a current post, or None."""
     ancestors = [*org.ancestor_ids(), org.pk]

@@ -21,7 +21,7 @@ from dangjian.core.filters import MAX_YEAR, MIN_YEAR
 from dangjian.core.scoping import get_visible_or_404
 from dangjian.orgs.models import Org, Person
 
-from . import selectors, services
+from . import actors, selectors, services
 from .capabilities import (
     REVIEW_REPORT,
     SECRETARIES_ADMIN,
@@ -323,7 +323,7 @@ class BallotsSerializer(serializers.Serializer):
 class ReviewSerializer(serializers.ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
     person_name = serializers.CharField(source="person.name", read_only=True)
-    ballots = BallotsSerializer(read_only=True)
+    ballots = BallotsSerializer(read_only=True, allow_null=True)
     grade = serializers.ChoiceField(choices=[("", "")] + [(g, g) for g in GRADES], read_only=True)
 
     class Meta:
@@ -331,6 +331,14 @@ class ReviewSerializer(serializers.ModelSerializer):
         fields = ["id", "org", "org_name", "person", "person_name", "year", "report", "reviewed_on", "ballots",
                   "comment", "grade", "status"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        """Until publication the reviewed secretary reads the report and the status only."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not actors.sees_grade(request.user, instance):
+            data.update(ballots=None, comment="", grade="", reviewed_on=None)
+        return data
 
 
 class ReviewCreateSerializer(serializers.Serializer):

@@ -32,8 +32,9 @@ class SecretariesConfig(AppConfig):
         from dangjian.core.attachments import register_owner
         from dangjian.core.audit import register_actions
 
-        from .models import CommitteeSession, Undertaking
+        from .models import CommitteeSession, SecretaryReview, Undertaking
 
         register_actions(AUDIT_ACTIONS)
         register_owner(CommitteeSession)  # minutes
         register_owner(Undertaking)  # progress reports' files
+        register_owner(SecretaryReview)  # the report as a document

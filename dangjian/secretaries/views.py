@@ -288,7 +288,7 @@ def review_detail(request, pk):
             return redirect("secretaries:review_detail", pk=review.pk)
     return render(request, "secretaries/review_detail.html", {
         "review": review, "steps": _review_forms(request.user, review, bound),
-        "show_grade": review.status != SecretaryReview.Status.DRAFT})
+        "show_grade": review.status != SecretaryReview.Status.DRAFT and actors.sees_grade(request.user, review)})
 
 
 # --- compliance and the accountability overview ---------------------------------------------------------------------

@@ -126,3 +126,16 @@ def test_lists_cost_a_fixed_number_of_queries(cast, tree, path, django_assert_ma
     _some_records(cast, tree, 5, first=False)
     with django_assert_max_num_queries(8):
         assert client(cast["zhou"]).get(f"/api/v1/{path}/").status_code == 200
+
+
+def test_the_secretary_reads_the_grade_once_published(cast, tree):
+    review = services.review_create(actor=cast["cun"], org=tree["yunlong"], year=YEAR - 1, report="述职")
+    services.review_submit(actor=cast["cun"], review=review)
+    services.review_grade(actor=cast["xinling"], review=review, ballots={"good": 3, "fairly_good": 0, "fair": 0,
+                                                                          "poor": 0}, comment="好")
+    url = f"/api/v1/secretary-reviews/{review.pk}/"
+    mine = client(cast["cun"]).get(url).json()
+    assert (mine["grade"], mine["ballots"], mine["comment"], mine["status"]) == ("", None, "", "graded")
+    assert client(cast["xinling"]).get(url).json()["grade"] == "good"
+    services.review_publish(actor=cast["xinling"], review=review)
+    assert client(cast["cun"]).get(url).json()["grade"] == "good"
