@@ -128,7 +128,7 @@ def visit_log(*, actor, point, visited_on, content, problems="", help=""):
 
 def _review_locked(actor, review):
     require(SecretaryReview.objects.visible_to(actor), review)
-    return SecretaryReview.objects.select_for_update().select_related("org", "org__parent").get(pk=review.pk)
+    return SecretaryReview.objects.select_for_update(of=("self",)).select_related("org").get(pk=review.pk)
 
 
 def _may_write_report(user, review_org, person_id):
