@@ -55,6 +55,12 @@ def is_staff_above(user, org):
             and user.org_id != org.pk and org.path.startswith(user.org.path))
 
 
+def is_committee_above(user, org):
+    """Staff of the committee right above `org` (its parent): the secretary of `org` reports to them, and they
+    grade and publish the review."""
+    return user.has_capability(SECRETARIES_ADMIN) and org.parent_id is not None and user.org_id == org.parent_id
+
+
 def acts_for(user, org):
     """The user may act for grassroots organization `org`: its own secretary's account or staff above it."""
     return user.has_capability(UNDERTAKING_EDIT) and org.path.startswith(user.org.path)

@@ -148,7 +148,7 @@ class Builder:
                     break
                 self.points_per_leader[(leader, year)] += 1
                 point = self.add(ContactPoint(leader_id=leader, committee=committee, year=year), village)
-                visits = self.rng.randint(0, 5) if self.rng.random() > diligence else self.rng.randint(3, 6)
+                visits = self.rng.randint(0, 5) if self.rng.random() > diligence else self.rng.randint(4, 6)
                 for _i in range(visits):
                     day = _day(self.rng, year, self.today)
                     content, problems, help_given = self.rng.choice(VISIT_CONTENT)
@@ -189,7 +189,7 @@ class Builder:
     def build(self):
         report, current = self.world.report_year, self.today.year
         for county in self.counties:
-            diligence = self.rng.choice([0.95, 0.85, 0.7])
+            diligence = self.rng.choice([1.0, 1.0, 0.9, 0.7])
             for year in (report, current):
                 is_current = year == current
                 steps = [S.PROPOSED, S.SELECTED, S.CLAIMED, S.UNDERTAKEN, S.COMPLETED] if is_current \

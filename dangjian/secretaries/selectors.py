@@ -14,7 +14,7 @@ from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.orgs.models import Org
+from dangjian.orgs.models import Level, Org
 
 from . import actors, rules
 from .metrics import GRADED, stalled_q, visits_due_per_point
@@ -70,11 +70,15 @@ class ComplianceRow:
 
 
 def compliance(org, year, today=None):
-    """[ComplianceRow] for each active child of `org` in `year`: its own committee's sessions against the
+    """[ComplianceRow] for each active child of `org` in `year` (committees, villages and communities; a village's
+    branches when `org` is a village): its own committee's sessions against the
     requirement, its leaders' contact visits against those due so far (for a grassroots child: the visits it
     received), the topics it listed per step, its secretary's review grade, and the status."""
     today = today or timezone.localdate()
-    children = list(Org.objects.filter(parent=org, is_active=True).order_by("path"))
+    children = Org.objects.filter(parent=org, is_active=True).order_by("path")
+    if org.level < Level.VILLAGE:  # the organs' own branches beside the committees and villages answer for nothing
+        children = children.filter(level__lte=Level.VILLAGE)
+    children = list(children)
     rows = {child.pk: ComplianceRow(child) for child in children}
     if not rows:
         return []
@@ -151,9 +155,10 @@ def points_behind(queryset, year, today=None):
 
 
 def reviews_to_grade(user):
-    """Submitted reviews of organizations below the user's own (the committee above grades them)."""
-    return (SecretaryReview.objects.visible_to(user).filter(status=SecretaryReview.Status.SUBMITTED)
-            .exclude(org_id=user.org_id).select_related("org", "person"))
+    """Submitted reviews of the organizations right below the user's own (the committee above grades them)."""
+    return (SecretaryReview.objects.visible_to(user).filter(status=SecretaryReview.Status.SUBMITTED,
+                                                            org__parent_id=user.org_id)
+            .select_related("org", "person"))
 
 
 def export_table(rows):

@@ -185,7 +185,7 @@ def review_grade(*, actor, review, ballots, comment="", reviewed_on=None):
     """The committee above records the ballots and its comment; the grade is computed (rules.review_grade), never
     typed. A submitted or graded review may be graded (again); a published one may not."""
     review = _review_locked(actor, review)
-    if not actors.is_staff_above(actor, review.org):
+    if not actors.is_committee_above(actor, review.org):
         raise PermissionDenied(_("Only the committee above grades this review."))
     if review.status == SecretaryReview.Status.PUBLISHED:
         raise ValidationError(_("This review has been published: its grade can no longer change."))
@@ -211,7 +211,7 @@ def review_grade(*, actor, review, ballots, comment="", reviewed_on=None):
 def review_publish(*, actor, review):
     """The grade is published to the secretary."""
     review = _review_locked(actor, review)
-    if not actors.is_staff_above(actor, review.org):
+    if not actors.is_committee_above(actor, review.org):
         raise PermissionDenied(_("Only the committee above publishes this review."))
     if review.status != SecretaryReview.Status.GRADED:
         raise ValidationError(_("Only a graded, unpublished review can be published."))

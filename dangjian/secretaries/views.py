@@ -246,11 +246,11 @@ def _review_forms(user, review, bound=None):
     if review.status == S.DRAFT and (actors.is_person(user, review.person_id) or actors.is_staff_above(
             user, review.org)):
         available["submit"] = forms.SubmitForm(initial={"report": review.report})
-    if review.status in (S.SUBMITTED, S.GRADED) and actors.is_staff_above(user, review.org):
+    if review.status in (S.SUBMITTED, S.GRADED) and actors.is_committee_above(user, review.org):
         initial = {"reviewed_on": review.reviewed_on or timezone.localdate(), "comment": review.comment,
                    **review.ballots}
         available["grade"] = forms.GradeForm(initial=initial)
-    if review.status == S.GRADED and actors.is_staff_above(user, review.org):
+    if review.status == S.GRADED and actors.is_committee_above(user, review.org):
         available["publish"] = True
     if bound:
         available[bound[0]] = bound[1]

@@ -87,14 +87,25 @@ def visit(w):
     return {"pk": w["s_visit"].pk}
 
 
+def _township_secretary(w):
+    if "s_township_secretary" not in w:
+        from dangjian.conftest import make_person
+        from dangjian.secretaries.tests.conftest import appoint
+
+        w["s_township_secretary"] = make_person(w["wanzhai"], name="矩阵镇书记")
+        appoint(w["users"]["zhou_admin"], w["s_township_secretary"], w["wanzhai"], "secretary")
+    return w
+
+
 def review(status="draft"):
     def kwargs(w):
         from dangjian.secretaries import services
 
         key = f"s_review_{status}"
         if key not in w:
-            admin = w["users"]["xuanen_admin"]
-            r = services.review_create(actor=admin, org=w["wujiatai"], year=YEAR - 1, report="矩阵述职")
+            _township_secretary(w)
+            admin = w["users"]["xuanen_admin"]  # staff of 宣恩县委, the committee right above 万寨乡
+            r = services.review_create(actor=admin, org=w["wanzhai"], year=YEAR - 1, report="矩阵述职")
             if status in ("submitted", "graded"):
                 services.review_submit(actor=admin, review=r)
             if status == "graded":
@@ -138,7 +149,7 @@ ROWS = [
     page("secretaries:point_detail", kwargs=point, **ROLES),
     write("secretaries:point_detail", method="post", kwargs=point, editor_status=302,
           data=lambda w: {"visited_on": TODAY, "content": "矩阵走访"}, **ROLES),
-    lists("secretaries:review_list", setup=touch(review()), marker=lambda w: "矩阵测试员"),
+    lists("secretaries:review_list", setup=touch(review()), marker=lambda w: "矩阵镇书记"),
     Row("secretaries:review_create", expect={ANONYMOUS: LOGIN, "xuanen_admin": 200, "leader": 200,
                                              "badong_admin": 200, "member": 403}),
     page("secretaries:review_detail", kwargs=review(), **ROLES),

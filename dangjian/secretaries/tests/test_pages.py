@@ -71,3 +71,20 @@ def test_a_review_graded_on_its_page(cast, tree):
     assert review.grade == "fairly_good" and review.report == "述职全文"
     zero = client(cast["xinling"]).post(url, {**data, "good": 0, "fairly_good": 0})
     assert zero.status_code == 200 and "至少要有一名评议人投票" in zero.content.decode()
+
+
+def test_to_dos_of_whoever_must_act(cast, tree):
+    from dangjian.core.workbench import user_todos
+
+    topic = services.topic_propose(actor=cast["badong"], org=tree["badong"], year=YEAR, title="待选课题", weakness="w")
+    assert any("待选课题" in item["label"] for item in user_todos(cast["shuji"]))
+    assert not any("待选课题" in item["label"] for item in user_todos(cast["buzhang"]))
+    services.topic_select(actor=cast["shuji"], topic=topic, difficulty="难")
+    assert any("待选课题" in item["label"] for item in user_todos(cast["buzhang"]))
+    point = services.point_assign(actor=cast["badong"], leader=cast["people"]["shuji"], org=tree["yunlong"],
+                                  year=YEAR)
+    assert any(item["url"].endswith(f"/contact-points/{point.pk}/") for item in user_todos(cast["shuji"]))
+    review = services.review_create(actor=cast["cun"], org=tree["yunlong"], year=YEAR - 1, report="述职")
+    services.review_submit(actor=cast["cun"], review=review)
+    assert any("李村书记" in item["label"] for item in user_todos(cast["xinling"]))
+    assert not any("李村书记" in item["label"] for item in user_todos(cast["badong"]))

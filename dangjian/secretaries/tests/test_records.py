@@ -132,6 +132,8 @@ def test_review_refusals(cast, tree, review):
     services.review_submit(actor=cast["cun"], review=review)
     unchanged(SecretaryReview, lambda: services.review_grade(actor=cast["cun"], review=review, ballots=BALLOTS),
               PermissionDenied)  # nobody grades themselves
+    unchanged(SecretaryReview, lambda: services.review_grade(actor=cast["badong"], review=review, ballots=BALLOTS),
+              PermissionDenied)  # a village reports to its township, not to the county
     for ballots in ({"good": -1, "fairly_good": 5, "fair": 0, "poor": 0}, dict.fromkeys(BALLOTS, 0)):
         error = unchanged(SecretaryReview, lambda b=ballots: services.review_grade(
             actor=cast["xinling"], review=review, ballots=b))
