@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from dangjian.core.workbench import CardData, Figure, card, menu_entry, todos
 
-from . import rules, selectors
-from .capabilities import SECRETARIES_ADMIN, SECRETARIES_VIEW, VISIT_LOG
-from .models import ContactPoint
+from . import actors, rules, selectors
+from .capabilities import SECRETARIES_ADMIN, SECRETARIES_VIEW, UNDERTAKING_EDIT, VISIT_LOG
+from .models import ContactPoint, Topic
 
 TODO_LIMIT = 10
 
@@ -61,6 +61,19 @@ def topic_todos(user):
              "url": reverse("secretaries:topic_detail", args=[t.pk]), "due": t.step_on + days} for t in rows]
 
 
+def undertake_todos(user):
+    """A grassroots secretary: topics of the committees above, claimed and open to take up, not yet taken up by
+    the user's organization."""
+    if user.org.level not in actors.GRASSROOTS_LEVELS:
+        return []
+    days = datetime.timedelta(days=rules.setting("SECRETARIES_TOPIC_STALL_DAYS"))
+    rows = (Topic.objects.filter(org_id__in=user.org.ancestor_ids(), status__in=[Topic.Status.CLAIMED,
+                                                                                  Topic.Status.UNDERTAKEN])
+            .exclude(undertakings__org_id=user.org_id).select_related("org").order_by("step_on", "id")[:TODO_LIMIT])
+    return [{"label": _("Topic “%(title)s” of %(org)s: open to take up") % {"title": t.title, "org": t.org.name},
+             "url": reverse("secretaries:topic_detail", args=[t.pk]), "due": t.step_on + days} for t in rows]
+
+
 def visit_todos(user):
     """The leader's contact visits still due this year."""
     if not user.person_id:
@@ -83,5 +96,6 @@ def review_todos(user):
 
 
 todos(gettext_lazy("Secretary topics"), topic_todos, capability=SECRETARIES_VIEW)
+todos(gettext_lazy("Topics to take up"), undertake_todos, capability=UNDERTAKING_EDIT)
 todos(gettext_lazy("Contact visits"), visit_todos, capability=VISIT_LOG)
 todos(gettext_lazy("Secretary reviews"), review_todos, capability=SECRETARIES_ADMIN)

@@ -81,6 +81,10 @@ def test_to_dos_of_whoever_must_act(cast, tree):
     assert not any("待选课题" in item["label"] for item in user_todos(cast["buzhang"]))
     services.topic_select(actor=cast["shuji"], topic=topic, difficulty="难")
     assert any("待选课题" in item["label"] for item in user_todos(cast["buzhang"]))
+    services.topic_claim(actor=cast["buzhang"], topic=topic, key_point="k", plan="p")
+    assert any("待选课题" in item["label"] for item in user_todos(cast["cun"]))  # open to take up
+    services.topic_undertake(actor=cast["cun"], topic=topic, org=tree["yunlong"])
+    assert not any("待选课题" in item["label"] for item in user_todos(cast["cun"]))
     point = services.point_assign(actor=cast["badong"], leader=cast["people"]["shuji"], org=tree["yunlong"],
                                   year=YEAR)
     assert any(item["url"].endswith(f"/contact-points/{point.pk}/") for item in user_todos(cast["shuji"]))
