@@ -389,6 +389,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # The schema and the docs describe the platform's internals: for signed-in users (session or token) only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets whose field name repeats across apps (drf-spectacular names an enum after its field).
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "dangjian.orgs.models.Org.Kind",  # the names these had before other apps' kinds and statuses
+        "StatusEnum": "dangjian.orgs.choices.Status",
+        "TopicStatusEnum": "dangjian.secretaries.models.Topic.Status",
+        "UndertakingStatusEnum": "dangjian.secretaries.models.Undertaking.Status",
+        "SecretaryReviewStatusEnum": "dangjian.secretaries.models.SecretaryReview.Status",
+        "CommitteeSessionKindEnum": "dangjian.secretaries.models.CommitteeSession.Kind",
+    },
 }
 
 # --- Background jobs (core.jobs) ------------------------------------------------------------------------
