@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -429,9 +429,13 @@ class ComplianceRowSerializer(serializers.Serializer):
                 OpenApiParameter("year", int),
                 OpenApiParameter("status", enum=list(selectors.STATUS_FILTERS), description=_(
                     "lagging: behind or missing."))],
-    responses=inline_serializer("Compliance", {
-        "org": serializers.IntegerField(), "year": serializers.IntegerField(), "count": serializers.IntegerField(),
-        "results": ComplianceRowSerializer(many=True)}),
+    responses={
+        200: inline_serializer("Compliance", {
+            "org": serializers.IntegerField(), "year": serializers.IntegerField(),
+            "count": serializers.IntegerField(), "results": ComplianceRowSerializer(many=True)}),
+        404: OpenApiResponse(inline_serializer("ComplianceNotFound", {"detail": serializers.CharField()}),
+                             description=_("The organization is missing or outside your scope.")),
+    },
 )
 class ComplianceView(APIView):
     """Per child organization of `org`: sessions held vs required, contact visits made vs due, topics per step,
