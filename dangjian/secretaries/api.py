@@ -42,7 +42,7 @@ def _text(**kwargs):
 # --- topics ----------------------------------------------------------------------------------------------------
 
 
-class ReportSerializer(serializers.Serializer):
+class UndertakingReportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     content = serializers.CharField()
     reported_on = serializers.DateField()
@@ -50,7 +50,7 @@ class ReportSerializer(serializers.Serializer):
 
 class UndertakingSerializer(serializers.ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
-    reports = ReportSerializer(many=True, read_only=True)
+    reports = UndertakingReportSerializer(many=True, read_only=True)
 
     class Meta:
         model = Undertaking
@@ -293,6 +293,10 @@ class VisitCreateSerializer(serializers.Serializer):
     help = _text(max_length=1000, required=False, default="")
 
 
+class PassOnSerializer(serializers.Serializer):
+    deadline = serializers.DateField()
+
+
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIViewSet):
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
@@ -300,6 +304,16 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIVi
 
     def base_queryset(self):
         return ContactVisit.objects.all()
+
+    @extend_schema(request=PassOnSerializer, responses=VisitSerializer, description=_(
+        "The leader's committee passes the visit's problem on as a supervised task to the visited organization "
+        "(`task_ref` then names the task)."))
+    @action(detail=True, methods=["post"], url_path="pass-on", url_name="pass-on")
+    def pass_on(self, request, pk=None):
+        visit = self.get_object()
+        self.require_write(SECRETARIES_ADMIN)
+        services.visit_pass_on(actor=request.user, visit=visit, deadline=self.input(PassOnSerializer)["deadline"])
+        return self.output(self.get_queryset().get(pk=visit.pk))
 
     @extend_schema(request=VisitCreateSerializer, responses={201: VisitSerializer})
     def create(self, request):

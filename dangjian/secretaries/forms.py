@@ -96,6 +96,10 @@ class VisitForm(StyledFormMixin, forms.Form):
     help = forms.CharField(label=_("Help given"), max_length=1000, required=False, widget=TEXTAREA)
 
 
+class PassOnForm(StyledFormMixin, forms.Form):
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+
 class ReviewForm(StyledFormMixin, forms.Form):
     org = OrgChoiceField(label=_("Organization"),
                          error_messages={"invalid_choice": _("Choose an organization in your scope.")})

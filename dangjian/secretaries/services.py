@@ -1,5 +1,6 @@
 """Writes of 抓书记. The topic workflow lives in topics.py (re-exported here: other apps and the pages call
-`dangjian.secretaries.services`); sessions, contact points and visits, and secretary reviews are below.
+`dangjian.secretaries.services`); sessions, contact points and visits, secretary reviews, and a visit's problem
+passed on as a supervised task (through supervision's own service) are below.
 
 Each function scopes, locks, validates, writes and audits in one transaction; refusals are core.exceptions
 (NotInScope → 404, PermissionDenied → 403, ValidationError → 400) with messages in the user's language.
@@ -13,6 +14,7 @@ from dangjian.core import audit, metrics
 from dangjian.core.exceptions import PermissionDenied, ValidationError
 from dangjian.core.scoping import require
 from dangjian.orgs.models import Org, Person
+from dangjian.supervision import services as supervision_services
 
 from . import actors, rules
 from .capabilities import REVIEW_REPORT, VISIT_LOG
@@ -221,3 +223,37 @@ def review_publish(*, actor, review):
     return review
 
 
+
+
+# --- a visit's problem passed on as a supervised task ----------------------------------------------------------------
+
+
+def may_pass_on(user, visit):
+    """The leader's committee (its organization department, a township's staff) passes a visit's problem on as a
+    supervised task: it is the issuer, and issuing is its staff's work (supervision's TASK_MANAGE)."""
+    return bool(visit.problems) and not visit.task_ref and actors.is_committee_staff(user, visit.point.committee)
+
+
+@transaction.atomic
+def visit_pass_on(*, actor, visit, deadline):
+    """A problem found on a visit becomes a supervised task issued by the leader's committee to the visited
+    organization (supervision.services.task_issue, source `visit`); the visit keeps the task's reference, once."""
+    require(ContactVisit.objects.visible_to(actor), visit)
+    visit = (ContactVisit.objects.select_for_update(of=("self",))
+             .select_related("point", "point__org", "point__committee").get(pk=visit.pk))
+    if not actors.is_committee_staff(actor, visit.point.committee):
+        raise PermissionDenied(_("Only the leader's committee passes a visit's problem on."))
+    if not visit.problems:
+        raise ValidationError({"problems": _("This visit found no problem to pass on.")})
+    if visit.task_ref:
+        raise ValidationError(_("This problem has already been passed on as a supervised task."))
+    point = visit.point
+    task = supervision_services.task_issue(
+        actor=actor, issuer_org=point.committee, title=_("Contact visit to %(org)s: %(problem)s") % {
+            "org": point.org.name, "problem": visit.problems[:40]},
+        requirement=visit.problems, source="visit", deadline=deadline, orgs=[point.org],
+        source_ref=f"secretaries.visit:{visit.pk}")
+    visit.task_ref = str(task.pk)
+    visit.save(update_fields=["task_ref"])
+    audit.record("visit.pass_on", actor=actor, obj=visit, after={"task": task.pk, "deadline": deadline})
+    return task

@@ -16,6 +16,7 @@ urlpatterns = [
     path("contact-points/", views.point_list, name="point_list"),
     path("contact-points/new/", views.point_create, name="point_create"),
     path("contact-points/<int:pk>/", views.point_detail, name="point_detail"),
+    path("contact-visits/<int:pk>/pass-on/", views.visit_pass_on, name="visit_pass_on"),
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/new/", views.review_create, name="review_create"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),

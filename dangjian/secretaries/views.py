@@ -14,13 +14,13 @@ from dangjian.core.filters import MAX_YEAR, MIN_YEAR
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate
 from dangjian.core.scoping import get_visible_or_404
-from dangjian.core.views import capability_required, require_capability
+from dangjian.core.views import capability_required, perform_action, require_capability
 from dangjian.orgs.models import Org
 
 from . import actors, forms, rules, selectors, services
 from .capabilities import REVIEW_REPORT, SECRETARIES_ADMIN, SECRETARIES_VIEW, UNDERTAKING_EDIT
 from .filters import PointFilter, ReviewFilter, SessionFilter, TopicFilter
-from .models import CommitteeSession, ContactPoint, SecretaryReview, Topic, Undertaking
+from .models import CommitteeSession, ContactPoint, ContactVisit, SecretaryReview, Topic, Undertaking
 from .topics import PREVIOUS
 
 VIEW = capability_required(SECRETARIES_VIEW)
@@ -216,9 +216,23 @@ def point_detail(request, pk):
     form = forms.VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
     return _form_page(request, form, "secretaries/point_detail.html", {
         "point": point, "visits": point.visits.order_by("-visited_on", "-id"), "may_log": may_log,
+        "may_pass_on": actors.is_committee_staff(request.user, point.committee), "pass_on_form": forms.PassOnForm(),
         "required": rules.setting("SECRETARIES_VISITS_PER_POINT")},
         lambda data: services.visit_log(actor=request.user, point=point, **data),
         _("The visit has been recorded."), lambda v: ("secretaries:point_detail", point.pk))
+
+
+@capability_required(SECRETARIES_ADMIN)
+@require_POST
+def visit_pass_on(request, pk):
+    visit = get_visible_or_404(ContactVisit.objects.visible_to(request.user).select_related("point"), pk=pk)
+    form = forms.PassOnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        perform_action(request, services.visit_pass_on, _("The problem has been passed on as a supervised task."),
+                       visit=visit, deadline=form.cleaned_data["deadline"])
+    return redirect("secretaries:point_detail", pk=visit.point_id)
 
 
 # --- secretary reviews ----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dangjian.core.testing import ANONYMOUS, LOGIN, Row, api, page, write
 ROLES = {"editor": "xuanen_admin", "reader": "leader", "outsider": "badong_admin"}
 YEAR = datetime.date.today().year
 TODAY = datetime.date.today().isoformat()
+DEADLINE = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
 
 
 def _cadres(w):
@@ -83,7 +84,8 @@ def visit(w):
     if "s_visit" not in w:
         point(w)
         w["s_visit"] = services.visit_log(actor=w["users"]["xuanen_admin"], point=w["s_point"],
-                                          visited_on=datetime.date.today(), content="矩阵走访")
+                                          visited_on=datetime.date.today(), content="矩阵走访",
+                                          problems="矩阵问题")
     return {"pk": w["s_visit"].pk}
 
 
@@ -149,6 +151,8 @@ ROWS = [
     page("secretaries:point_detail", kwargs=point, **ROLES),
     write("secretaries:point_detail", method="post", kwargs=point, editor_status=302,
           data=lambda w: {"visited_on": TODAY, "content": "矩阵走访"}, **ROLES),
+    write("secretaries:visit_pass_on", method="post", kwargs=visit, data=lambda w: {"deadline": DEADLINE},
+          editor_status=302, **ROLES),
     lists("secretaries:review_list", setup=touch(review()), marker=lambda w: "矩阵镇书记"),
     Row("secretaries:review_create", expect={ANONYMOUS: LOGIN, "xuanen_admin": 200, "leader": 200,
                                              "badong_admin": 200, "member": 403}),
@@ -188,6 +192,7 @@ ROWS = [
     api("contact-visit-list", method="post", editor_status=201, **ROLES, data=lambda w: {
         "point": point(w)["pk"], "visited_on": TODAY, "content": "矩阵走访"}),
     api("contact-visit-detail", kwargs=visit, **ROLES),
+    api("contact-visit-pass-on", method="post", kwargs=visit, data=lambda w: {"deadline": DEADLINE}, **ROLES),
     api("secretary-review-list", outsider_status=200, setup=touch(review()), marker=lambda w: "矩阵述职",
         **ROLES),
     api("secretary-review-list", method="post", editor_status=201, reader_status=403, **ROLES,

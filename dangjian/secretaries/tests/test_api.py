@@ -139,3 +139,17 @@ def test_the_secretary_reads_the_grade_once_published(cast, tree):
     assert client(cast["xinling"]).get(url).json()["grade"] == "good"
     services.review_publish(actor=cast["xinling"], review=review)
     assert client(cast["cun"]).get(url).json()["grade"] == "good"
+
+
+def test_a_visit_problem_passed_on_through_the_api(cast, tree):
+    point = services.point_assign(actor=cast["badong"], leader=cast["people"]["shuji"], org=tree["yunlong"],
+                                  year=YEAR)
+    visit = services.visit_log(actor=cast["cun"], point=point, visited_on=datetime.date.today(), content="走访",
+                               problems="道路损毁")
+    url = f"/api/v1/contact-visits/{visit.pk}/pass-on/"
+    deadline = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()
+    assert client(cast["shuji"]).post(url, {"deadline": deadline}, format="json").status_code == 403
+    assert client(cast["xuanen"]).post(url, {"deadline": deadline}, format="json").status_code == 404
+    done = client(cast["badong"]).post(url, {"deadline": deadline}, format="json")
+    assert done.status_code == 200 and done.json()["task_ref"]
+    assert client(cast["badong"]).post(url, {"deadline": deadline}, format="json").status_code == 400

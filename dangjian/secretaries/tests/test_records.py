@@ -155,3 +155,32 @@ def test_a_township_secretary_reports_to_the_county(cast, tree):
     with pytest.raises(PermissionDenied):  # the township's own staff are not the committee above
         services.review_grade(actor=cast["xinling"], review=review, ballots=BALLOTS)
     assert services.review_grade(actor=cast["badong"], review=review, ballots=BALLOTS).grade == "good"
+
+
+# --- a visit's problem passed on as a supervised task ------------------------------------------------------------
+
+
+def test_a_visit_problem_becomes_a_supervised_task(cast, tree, point):
+    from dangjian.supervision.models import SupervisedTask
+
+    deadline = TODAY + datetime.timedelta(days=30)
+    quiet = services.visit_log(actor=cast["shuji"], point=point, visited_on=TODAY, content="座谈")
+    visit = services.visit_log(actor=cast["shuji"], point=point, visited_on=TODAY, content="调研",
+                               problems="村卫生室无人值守")
+    for actor, call_visit, exception in [
+        (cast["shuji"], visit, PermissionDenied),  # the leader asks the committee; issuing is its staff's work
+        (cast["xinling"], visit, PermissionDenied),  # a township is not the leader's committee
+        (cast["xuanen"], visit, NotInScope),
+        (cast["badong"], quiet, ValidationError),  # no problem to pass on
+    ]:
+        unchanged(SupervisedTask, lambda a=actor, v=call_visit, e=deadline: services.visit_pass_on(
+            actor=a, visit=v, deadline=e), exception)
+    unchanged(SupervisedTask, lambda: services.visit_pass_on(  # supervision's own rule: no deadline in the past
+        actor=cast["badong"], visit=visit, deadline=TODAY - datetime.timedelta(days=1)))
+    assert ContactVisit.objects.get(pk=visit.pk).task_ref == ""
+    task = services.visit_pass_on(actor=cast["badong"], visit=visit, deadline=deadline)
+    assert (task.source, task.source_ref, task.org_id) == ("visit", f"secretaries.visit:{visit.pk}",
+                                                           tree["badong"].pk)
+    assert list(task.assignments.values_list("org_id", flat=True)) == [tree["yunlong"].pk]
+    assert ContactVisit.objects.get(pk=visit.pk).task_ref == str(task.pk)
+    unchanged(SupervisedTask, lambda: services.visit_pass_on(actor=cast["badong"], visit=visit, deadline=deadline))
