@@ -21,7 +21,7 @@ def _year_field():
 
 class TopicForm(StyledFormMixin, forms.Form):
     year = _year_field()
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=_("Topic title"), max_length=100)
     weakness = forms.CharField(label=_("Weakness addressed"), max_length=1000, widget=TEXTAREA)
     goal = forms.CharField(label=_("Economic or social goal served"), max_length=1000, required=False,
                            widget=TEXTAREA, help_text=_("Party building and the work it serves are planned, "

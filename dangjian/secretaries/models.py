@@ -33,7 +33,7 @@ class Topic(OrgFact):
         COMPLETED = "completed", _("Completed")
 
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("topic title"), max_length=100)
     weakness = models.TextField(_("weakness addressed"), max_length=1000)
     goal = models.TextField(_("economic or social goal served"), max_length=1000, blank=True)
     difficulty = models.TextField(_("difficulty"), max_length=1000, blank=True)

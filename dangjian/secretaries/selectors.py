@@ -23,7 +23,7 @@ from .models import CommitteeSession, ContactPoint, Grade, SecretaryReview, Topi
 STATUSES = (rules.ON_TRACK, rules.BEHIND, rules.MISSING)
 LAGGING = "lagging"  # behind or missing: what the compliance view and the home card point at
 STATUS_FILTERS = (*STATUSES, LAGGING)
-STATUS_LABELS = {rules.ON_TRACK: _("On track"), rules.BEHIND: _("Behind"), rules.MISSING: _("Missing"),
+STATUS_LABELS = {rules.ON_TRACK: _("Meets the requirements"), rules.BEHIND: _("Behind"), rules.MISSING: _("Missing"),
                  LAGGING: _("Behind or missing")}
 STATUS_CHOICES = [(key, STATUS_LABELS[key]) for key in (LAGGING, *STATUSES)]
 

@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
+                ('title', models.CharField(max_length=100, verbose_name='topic title')),
                 ('weakness', models.TextField(max_length=1000, verbose_name='weakness addressed')),
                 ('goal', models.TextField(blank=True, max_length=1000, verbose_name='economic or social goal served')),
                 ('difficulty', models.TextField(blank=True, max_length=1000, verbose_name='difficulty')),

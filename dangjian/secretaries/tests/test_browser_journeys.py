@@ -118,7 +118,7 @@ def test_the_village_secretary_on_a_phone(browser_page, live_server, cast, tree,
     form.get_by_text("已完成").click()
     screenshot(page, "secretaries-report-form")
     assert_no_horizontal_scroll(page)
-    form.get_by_role("button", name="报告").click()
+    form.get_by_role("button", name="报送进展").click()
     expect(page.locator("#reports")).to_contain_text("成立合作社")
     expect(page.locator("#undertaking-status")).to_have_text("已完成")
     screenshot(page, "secretaries-report-done")
