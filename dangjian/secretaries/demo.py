@@ -29,6 +29,7 @@ from .models import (
 )
 
 S = Topic.Status
+AFTER = ("supervision",)  # the task a visit's problem becomes is issued after supervision's own demo tasks
 WEAKNESSES = [
     ("村级集体经济“空壳村”清零", "部分村集体经济收入不足5万元", "发展茶叶、烟叶等特色产业"),
     ("软弱涣散村党组织整顿", "个别村党组织战斗力不强、班子不团结", "基层治理水平提升"),
@@ -228,8 +229,10 @@ def named_accounts(world):
     ContactVisit.objects.filter(point__leader_id=shuji.person_id, point__year=today.year).delete()
     ContactPoint.objects.filter(leader_id=shuji.person_id, year=today.year).delete()
     point = services.point_assign(actor=badong, leader=shuji.person, org=village, year=today.year)
-    services.visit_log(actor=shuji, point=point, visited_on=today.replace(month=min(today.month, 3), day=15),
-                       content="调研村集体经济发展", problems="合作社缺少冷链设施", help="协调县农业农村局支持")
+    visit = services.visit_log(actor=shuji, point=point, visited_on=today.replace(month=min(today.month, 3), day=15),
+                               content="调研村集体经济发展", problems="合作社缺少冷链设施", help="协调县农业农村局支持")
+    # The county's organization department passes the problem on as a supervised task (supervision's service).
+    services.visit_pass_on(actor=badong, visit=visit, deadline=today + datetime.timedelta(days=45))
     review = SecretaryReview.objects.filter(org=village, year=today.year - 1).first()
     if review is None and actors.secretary_of(village):
         review = services.review_create(actor=cun, org=village, year=today.year - 1,

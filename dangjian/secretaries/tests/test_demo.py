@@ -35,3 +35,4 @@ def test_the_demo_year():
     assert ContactPoint.objects.filter(leader_id=shuji.person_id, org_id=cun.org_id, year=year).exists()
     assert AuditEntry.objects.filter(action="topic.select", actor=shuji).exists()
     assert AuditEntry.objects.filter(action="topic.undertake", actor=cun).exists()
+    assert ContactVisit.objects.exclude(task_ref="").filter(point__leader_id=shuji.person_id).exists()
