@@ -151,7 +151,7 @@ def topics_to_act(user):
 def points_behind(queryset, year, today=None):
     """Contact points of `year` with fewer visits than due so far."""
     due = visits_due_per_point(year, today or timezone.localdate())
-    return queryset.filter(year=year).annotate(n=Count("visits")).filter(n__lt=due)
+    return queryset.filter(year=year).annotate(n=Count("visits")).filter(n__lt=due).order_by("committee_id", "id")
 
 
 def reviews_to_grade(user):
