@@ -78,6 +78,24 @@ def cases():
         ("showcase: model posts, published (州 user)", "zhou",
          ("get", reverse("showcase:post_list") + "?status=published")),
         ("API nominations, named (州 user)", "zhou", ("get", "/api/v1/nominations/?status=named")),
+        *secretaries_cases(badong),
+    ]
+
+
+def secretaries_cases(badong):
+    """抓书记: the compliance view and the accountability overview for the prefecture and for one county (this
+    year's records), page and API."""
+    from django.urls import reverse
+
+    compliance, overview = reverse("secretaries:compliance"), reverse("secretaries:overview")
+    api = reverse("secretaries-compliance")
+    return [
+        ("secretaries compliance: prefecture (州 user)", "zhou", ("get", compliance)),
+        ("secretaries compliance: county (县 user)", "badong", ("get", compliance)),
+        ("secretaries overview: prefecture (州 user)", "zhou", ("get", overview)),
+        ("secretaries overview: county (州 user)", "zhou", ("get", f"{overview}?org={badong.pk}")),
+        ("API secretaries compliance: prefecture (州 user)", "zhou", ("get", api)),
+        ("API secretaries compliance: county (县 user)", "badong", ("get", api)),
     ]
 
 

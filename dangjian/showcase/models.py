@@ -110,7 +110,7 @@ class ModelPost(OrgFact):
         APPLIED = "applied", _("Applied")
         RECOMMENDED = "recommended", _("Recommended")
         NOTICE = "notice", _("Public notice")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("model post", "Published")
         WITHDRAWN = "withdrawn", pgettext_lazy("model post", "Withdrawn")
 
     ACTIVE = (Status.APPLIED, Status.RECOMMENDED, Status.NOTICE, Status.PUBLISHED)

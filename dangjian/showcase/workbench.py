@@ -4,6 +4,7 @@ with its list page and the API list whose count equals it) and to-dos (steps wai
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import metrics
 from dangjian.core.metrics import Period
@@ -62,7 +63,7 @@ def post_steps(user):
         approver = ModelPost.objects.allowed(user, "approve").filter(org__level__gt=user.org.level)
         rows += [(_("Approve"), post) for post in approver.filter(status=ModelPost.Status.RECOMMENDED)
                  .select_related("person").order_by("recommended_on")[:10]]
-        rows += [(_("Publish"), post) for post in approver.filter(status=ModelPost.Status.NOTICE,
+        rows += [(pgettext_lazy("model post", "Publish"), post) for post in approver.filter(status=ModelPost.Status.NOTICE,
                                                                    notice_until__lt=today)
                  .select_related("person").order_by("notice_until")[:10]]
     return [{"label": f"{step}：{post.person.name} · {post.title}",
