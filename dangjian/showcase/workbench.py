@@ -63,8 +63,8 @@ def post_steps(user):
         approver = ModelPost.objects.allowed(user, "approve").filter(org__level__gt=user.org.level)
         rows += [(_("Approve"), post) for post in approver.filter(status=ModelPost.Status.RECOMMENDED)
                  .select_related("person").order_by("recommended_on")[:10]]
-        rows += [(pgettext_lazy("model post", "Publish"), post) for post in approver.filter(status=ModelPost.Status.NOTICE,
-                                                                   notice_until__lt=today)
+        publish = pgettext_lazy("model post", "Publish")
+        rows += [(publish, post) for post in approver.filter(status=ModelPost.Status.NOTICE, notice_until__lt=today)
                  .select_related("person").order_by("notice_until")[:10]]
     return [{"label": f"{step}：{post.person.name} · {post.title}",
              "url": reverse("showcase:post_detail", args=[post.pk]), "due": post.notice_until or post.applied_on}
