@@ -61,7 +61,8 @@ def _attend(actor, lesson, enrollment, *, way, reason="", now=None):
     now = now or timezone.now()
     klass = lesson.training_class
     attendance = Attendance(lesson=lesson, enrollment=enrollment, person_id=enrollment.person_id,
-                            training_class=klass, on=timezone.localdate(now), at=now, method=lesson.method,
+                            training_class=klass, on=timezone.localdate(lesson.starts_at), at=now,
+                            method=lesson.method,
                             level=klass.level, organizer_id=klass.org_id, base_id=klass.base_id, way=way,
                             reason=reason, recorded_by=actor)
     attendance.set_org(enrollment.org)
@@ -112,8 +113,11 @@ def check_in(*, actor, lesson, token, now=None):
 
 
 @transaction.atomic
-def check_in_manual(*, actor, lesson, person, reason):
-    """Staff who run the class check a trainee in by hand (a phone without battery…), with the reason."""
+def check_in_manual(*, actor, lesson, person, reason, at=None):
+    """Staff who run the class check a trainee in by hand (a phone without battery, a paper sign-in sheet
+    entered later), with the reason; from 30 minutes before the lesson on. The attendance is dated by the
+    lesson; `at` (default now) is when it was recorded."""
+    at = at or timezone.now()
     lesson = Lesson.objects.select_related("training_class").get(pk=lesson.pk)
     require_editable(actor, lesson.training_class)
     if not actor.has_capability(TRAINING_MANAGE):
@@ -123,6 +127,8 @@ def check_in_manual(*, actor, lesson, person, reason):
         raise ValidationError({"reason": _("Give the reason for checking the trainee in by hand.")})
     if lesson.training_class.status == TrainingClass.Status.FINISHED:
         raise ValidationError(_("The class %(title)s has finished.") % {"title": lesson.training_class.title})
+    if at < lesson.starts_at - EARLY:
+        raise ValidationError(_("Check-in opens 30 minutes before the lesson starts."), code="early")
     if person is None:
         require(None, None)
     if not Enrollment.objects.filter(training_class_id=lesson.training_class_id, person_id=person.pk).exclude(
@@ -130,7 +136,7 @@ def check_in_manual(*, actor, lesson, person, reason):
         raise ValidationError(_("%(name)s is not enrolled in this class.") % {"name": person.name},
                               code="not_enrolled")
     enrollment = _locked_enrollment(lesson, person.pk)
-    attendance = _attend(actor, lesson, enrollment, way=Attendance.Way.MANUAL, reason=reason)
+    attendance = _attend(actor, lesson, enrollment, way=Attendance.Way.MANUAL, reason=reason, now=at)
     audit.record("training.checkin.manual", actor=actor, obj=attendance,
                  after={"lesson": lesson.pk, "person": person.pk, "reason": reason})
     return attendance

@@ -10,7 +10,8 @@ from dangjian.conftest import make_org, make_person, make_user
 from dangjian.core.permissions import Role
 from dangjian.orgs.models import Level, Org
 from dangjian.training import services
-from dangjian.training.models import Audience, Level as ClassLevel, Method, Topic
+from dangjian.training.models import Audience, Method, Topic
+from dangjian.training.models import Level as ClassLevel
 
 
 @pytest.fixture
