@@ -136,18 +136,23 @@ def test_manual_check_in_needs_a_reason_and_the_class_staff(trainer, users, klas
                                             reason="手机没电"), NotInScope)
     refused(lambda: checkin.check_in_manual(actor=users["leader"], lesson=lesson, person=trainees[0],
                                             reason="手机没电"), PermissionDenied)
-    attendance = checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[0], reason="手机没电")
+    attendance = checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[0], reason="手机没电",
+                                         at=lesson.starts_at)
     assert attendance.way == Attendance.Way.MANUAL and attendance.reason == "手机没电"
-    refused(lambda: checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[1], reason="未报名"))
+    refused(lambda: checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[1], reason="未报名",
+                                            at=lesson.starts_at))
+    early = lesson.starts_at - datetime.timedelta(hours=1)
+    refused(lambda: checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[0], reason="提前",
+                                            at=early))
 
 
 def test_finish_credits_completion_and_hours_by_the_rule(trainer, klass, trainees, member_user):
     lessons = add_lessons(trainer, klass, 5)
     services.enroll(actor=trainer, training_class=klass, people=trainees[:2])
     for lesson in lessons[:4]:  # 4 of 5 = 80 %: completes
-        checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[0], reason="补签")
+        checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[0], reason="补签", at=lesson.starts_at)
     for lesson in lessons[:3]:  # 3 of 5 = 60 %: does not
-        checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[1], reason="补签")
+        checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[1], reason="补签", at=lesson.starts_at)
     services.class_finish(actor=trainer, training_class=klass)
     done, short = (Enrollment.objects.get(training_class=klass, person=p) for p in trainees[:2])
     assert done.status == Enrollment.Status.COMPLETED and done.hours == klass.hours and done.completed_on
@@ -161,8 +166,9 @@ def test_summary_counts_person_times_as_pairs(trainer, klass, trainees, tree):
     lessons = add_lessons(trainer, klass, 3)
     services.enroll(actor=trainer, training_class=klass, people=trainees[:2])
     for lesson in lessons:
-        checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[0], reason="补签")
-    checkin.check_in_manual(actor=trainer, lesson=lessons[0], person=trainees[1], reason="补签")
+        checkin.check_in_manual(actor=trainer, lesson=lesson, person=trainees[0], reason="补签", at=lesson.starts_at)
+    checkin.check_in_manual(actor=trainer, lesson=lessons[0], person=trainees[1], reason="补签",
+                            at=lessons[0].starts_at)
     period = Period(TODAY.replace(month=1, day=1), TODAY.replace(month=12, day=31))
     for org in (tree["xuanen"], tree["zhou"], tree["wanzhai"]):
         data = selectors.summary(org, period)
