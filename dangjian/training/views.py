@@ -33,7 +33,8 @@ def _may_manage(user, klass):
 @login_required
 def class_list(request):
     classes = TrainingClass.objects.visible_to(request.user).select_related("base", "org").annotate(
-        enrolled=Count("enrollments", filter=~Q(enrollments__status=Enrollment.Status.DROPPED)))
+        enrolled=Count("enrollments", filter=~Q(enrollments__status=Enrollment.Status.DROPPED))).order_by(
+        "-start_date", "-id")
     status = request.GET.get("status", "")
     if status in TrainingClass.Status.values:
         classes = classes.filter(status=status)
