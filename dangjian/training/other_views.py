@@ -5,7 +5,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,10 +138,8 @@ def course_detail(request, pk):
 @login_required
 def mine(request):
     """The member's own 学习档案: classes and courses of a year with the hours credited (no ranking, no timer)."""
-    if not request.user.person_id:
-        raise Http404
     year = _int(request.GET.get("year")) or timezone.localdate().year
-    enrollments, progress = selectors.person_record(request.user.person_id, year)
+    enrollments, progress = selectors.person_record(request.user.person_id, year)  # no member record: none
     return render(request, "training/mine.html", {"year": year, "enrollments": enrollments, "progress": progress,
                                                   "hours": sum(e.hours for e in enrollments if e.completed_on
                                                                and e.completed_on.year == year)
