@@ -326,7 +326,7 @@ class Attendance(OrgFact):
 
     class Meta:
         verbose_name = _("attendance")
-        ordering = ["-at", "-id"]
+        ordering = ["-on", "-id"]  # newest first, served by the (ancestor, on) index
         constraints = [models.UniqueConstraint(fields=["lesson", "person"], name="attendance_unique")]
         indexes = fact_indexes("attend", "on")
 
