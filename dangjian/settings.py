@@ -382,6 +382,15 @@ SPECTACULAR_SETTINGS = {
         {"name": "users", "description": "账号管理（系统管理员）"},
     ],
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets whose field names other apps use too (level, kind, status): named once here.
+    "ENUM_NAME_OVERRIDES": {
+        "TrainingLevelEnum": "dangjian.training.models.Level.choices",
+        "TrainingClassStatusEnum": "dangjian.training.models.ClassStatus.choices",
+        "CourseKindEnum": "dangjian.training.models.CourseKind.choices",
+        "OrgLevelEnum": "dangjian.orgs.models.Level",
+        "OrgKindEnum": "dangjian.orgs.models.Org.Kind",
+        "PersonStatusEnum": "dangjian.orgs.choices.Status",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

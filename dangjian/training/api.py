@@ -400,7 +400,7 @@ class PersonTimesView(generics.ListAPIView):
     serializer_class = PersonTimeSerializer
 
     def get_queryset(self):
-        if not self.request.user.has_capability(TRAINING_VIEW):
+        if getattr(self, "swagger_fake_view", False) or not self.request.user.has_capability(TRAINING_VIEW):
             return Enrollment.objects.none().values_list("id")
         return selectors.person_time_rows(self.request.user, drill_params(self.request.query_params))
 

@@ -440,3 +440,7 @@ class CourseProgress(OrgFact):
 
 def local_date(moment):
     return timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment
+
+
+# Module-level names of the nested choice sets, for settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].
+ClassStatus, CourseKind = TrainingClass.Status, Course.Kind
