@@ -18,7 +18,7 @@ from dangjian.core import audit, metrics
 from dangjian.core.scoping import require, require_editable
 
 from .capabilities import TRAINING_MANAGE
-from .models import Attendance, Enrollment, Lesson, TrainingClass
+from .models import Attendance, Enrollment, Lesson, TraineeYear, TrainingClass
 
 SALT = "dangjian.training.checkin"
 EARLY = datetime.timedelta(minutes=30)
@@ -73,11 +73,22 @@ def _attend(actor, lesson, enrollment, *, way, reason="", now=None):
         with transaction.atomic(), metrics.track(attendance, enrollment):
             attendance.save()
             enrollment.save(update_fields=["attended", "first_attended_on"])
+        note_trainee(enrollment.person_id, enrollment.org, attendance.on)
     except IntegrityError:  # two scans at once: the unique (lesson, person) index decides
         raise _twice(enrollment) from None
     if klass.status in (TrainingClass.Status.PLANNED, TrainingClass.Status.OPEN):
         TrainingClass.objects.filter(pk=klass.pk).update(status=TrainingClass.Status.RUNNING)
     return attendance
+
+
+def note_trainee(person_id, org, on):
+    """The person's first training of that year (TraineeYear), if this is it: distinct trainees as a count."""
+    if TraineeYear.objects.filter(person_id=person_id, year=on.year).exists():
+        return
+    row = TraineeYear(person_id=person_id, year=on.year, first_on=on)
+    row.set_org(org)
+    with transaction.atomic(), metrics.track(row):
+        row.save()
 
 
 def _twice(enrollment):

@@ -15,6 +15,7 @@ from dangjian.core import attachments, audit, metrics
 from dangjian.core.scoping import require
 from dangjian.orgs.models import Person
 
+from .checkin import note_trainee
 from .models import COMPLETION_SHARE, Course, CourseProgress, PlanRequirement, Topic, TrainingPlan
 from .services import _editable_org
 
@@ -78,6 +79,8 @@ def record_progress(person, course, position, on=None):
         if progress.completed_on is None and position >= completion_point(course):
             progress.completed_on, progress.hours = on or timezone.localdate(), course.hours
         progress.save()
+    if progress.completed_on is not None and progress.completed_on == (on or timezone.localdate()):
+        note_trainee(person.pk, person.org, progress.completed_on)
     return progress
 
 

@@ -11,7 +11,7 @@ from dangjian.core import metrics
 from dangjian.core.metrics import Metric, register
 from dangjian.orgs.models import Org, Position
 
-from .models import Attendance, CourseProgress, Enrollment, Level, Method, TrainingPlan
+from .models import Attendance, CourseProgress, Enrollment, Level, Method, TraineeYear, TrainingPlan
 
 PERSON_TIMES = "training.person_times"
 TRAINEES = "training.trainees"
@@ -26,6 +26,7 @@ COURSE_HOURS = "training.hours.courses"
 ATTENDANCES = "training.attendances"
 COMPLETED = "training.enrollments.completed"
 FINISHED = "training.enrollments.finished"  # enrolments of finished classes: the completion rate's denominator
+TRAINEES_BY_YEAR = "training.trainees.by_year"  # distinct trainees of whole calendar years (TraineeYear)
 
 
 def method_key(method):
@@ -53,6 +54,8 @@ register(Metric(COMPLETED, _("Trainees who completed a class"), _("people"), mod
 register(Metric(FINISHED, _("Trainees of finished classes"), _("people"), model=Enrollment,
                 where=Q(class_finished=True) & ~Q(status=Enrollment.Status.DROPPED), date_field="class_end",
                 kept=True))
+register(Metric(TRAINEES_BY_YEAR, _("Trainees of the year"), _("people"), model=TraineeYear,
+                where=Q(pk__isnull=False), date_field="first_on", kept=True))
 for _method, _label in Method.choices:
     register(Metric(method_key(_method), _label, _("attendances"), model=Attendance, where=Q(method=_method),
                     date_field="on", kept=True))
@@ -94,8 +97,21 @@ def trainee_ids(org, period=None):
     return classes.values("person_id").order_by().union(courses.values("person_id").order_by())
 
 
+def whole_years(period):
+    return (period is not None and (period.start.month, period.start.day) == (1, 1)
+            and (period.end.month, period.end.day) == (12, 31) and period.start.year <= period.end.year)
+
+
+def trainees(org, period=None):
+    """Distinct people of `org`'s subtree trained in the period. A single calendar year (the pages' default) is the
+    kept TraineeYear count; any other period is counted from the facts."""
+    if whole_years(period) and period.start.year == period.end.year:
+        return read([TRAINEES_BY_YEAR], org, period)[TRAINEES_BY_YEAR]
+    return trainee_ids(org, period).count()
+
+
 def _trainees(org_ids, period=None):
-    return {org.pk: trainee_ids(org, period).count() for org in Org.objects.filter(pk__in=list(org_ids))}
+    return {org.pk: trainees(org, period) for org in Org.objects.filter(pk__in=list(org_ids))}
 
 
 def _secretaries_trained(org_ids, period=None):

@@ -442,5 +442,24 @@ def local_date(moment):
     return timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment
 
 
+class TraineeYear(OrgFact):
+    """A person trained in a year (their first attendance or course completion of that year, dated by it): distinct
+    trainees of a year are then a count that adds up the tree, kept in the summary table like the other figures."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    first_on = models.DateField()
+
+    objects = ScopedManager()
+    view_capability = TRAINING_VIEW
+    edit_capability = TRAINING_MANAGE
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "year"], name="trainee_year_unique")]
+
+    def __str__(self):
+        return f"{self.person_id} {self.year}"
+
+
 # Module-level names of the nested choice sets, for settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].
 ClassStatus, CourseKind = TrainingClass.Status, Course.Kind

@@ -5,9 +5,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import F, Q, Sum, Value
 from django.utils import timezone
 
+from dangjian.core import metrics as metrics_core
 from dangjian.core.metrics import Period
 from dangjian.orgs.choices import Status as PersonStatus
 from dangjian.orgs.choices import Title
@@ -34,7 +35,7 @@ def summary(org, period):
         "person_times": values[m.CLASS_PERSON_TIMES] + values[m.COURSE_COMPLETIONS],
         "class_person_times": values[m.CLASS_PERSON_TIMES],
         "course_completions": values[m.COURSE_COMPLETIONS],
-        "trainees": m.trainee_ids(org, period).count(),
+        "trainees": m.trainees(org, period),
         "hours": values[m.CLASS_HOURS] + values[m.COURSE_HOURS],
         "attendances": values[m.ATTENDANCES],
         "completion_rate": round(100 * values[m.COMPLETED] / finished, 1) if finished else None,
@@ -44,18 +45,17 @@ def summary(org, period):
 
 
 def children_summary(org, period):
-    """Person-times and attendances per child organization (one GROUP BY each on the next level's column)."""
-    column = ANCESTRY_COLUMNS.get(org.level + 1)
-    if column is None:
-        return []
-    children = list(Org.objects.filter(parent=org, is_active=True).order_by("path"))
-    enrol = dict(Enrollment.objects.filter(org.ancestry_q(), m.ATTENDED,
-                                           first_attended_on__range=(period.start, period.end))
-                 .values_list(f"{column}_id").annotate(n=Count("pk")).order_by())
-    course = dict(CourseProgress.objects.filter(org.ancestry_q(), completed_on__range=(period.start, period.end))
-                  .values_list(f"{column}_id").annotate(n=Count("pk")).order_by())
-    return [{"org": child, "person_times": enrol.get(child.pk, 0) + course.get(child.pk, 0)}
-            for child in children if child.level == org.level + 1]
+    """Person-times per child organization: the summary table for children it keeps (a county's), one bulk
+    count per part for the others (townships and below)."""
+    children = [c for c in Org.objects.filter(parent=org, is_active=True).order_by("path") if c.level == org.level + 1]
+    parts = (m.CLASS_PERSON_TIMES, m.COURSE_COMPLETIONS)
+    covered = [c for c in children if metrics_core.covered(c)]
+    rest = [c.pk for c in children if not metrics_core.covered(c)]
+    values = {c.pk: sum(m.read(parts, c, period).values()) for c in covered}
+    for key in parts:
+        for pk, n in metrics_core.get(key).compute(rest, period).items():
+            values[pk] = values.get(pk, 0) + n
+    return [{"org": child, "person_times": values.get(child.pk, 0)} for child in children]
 
 
 def attendance_rows(user, params):
