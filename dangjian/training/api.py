@@ -3,7 +3,7 @@
 import django_filters
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -334,7 +334,10 @@ def summary_scope(user, params):
 
 
 class SummaryView(APIView):
-    @extend_schema(parameters=[SummaryQuery], responses=SummarySerializer)
+    @extend_schema(parameters=[SummaryQuery], responses={
+        200: SummarySerializer,
+        404: OpenApiResponse(response=inline_serializer("SummaryNotFound", {"detail": serializers.CharField()}),
+                             description=_("The organization is outside your scope."))})
     def get(self, request):
         query = SummaryQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
