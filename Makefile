@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test setup static lint messages bench clean
+.PHONY: run test setup static lint messages bench bench-load clean
 
 $(BIN)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -44,8 +44,13 @@ messages: setup
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --no-location -i "*/tests/*" -i node_modules -i .venv -i var -i bench
 	$(BIN)/python manage.py compilemessages -v0 -i .venv -i node_modules
 
+# Every page of the permission matrix and the chosen cases, at prefecture scale (fails over target).
 bench: setup
 	$(BIN)/python bench/run.py
+
+# gunicorn as `make run` starts it, 8 concurrent sessions, each page 20 s (bench/load.py).
+bench-load: setup
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -74,13 +74,18 @@ def ensure_data(force=False, log=print):
 
 
 def analyze():
-    """PostgreSQL: what autovacuum does shortly after a bulk load (statistics, visibility map for index-only
-    scans). SQLite is left as a deployment leaves it: Django never runs ANALYZE there."""
+    """Planner statistics after a bulk load, as a deployment gets them (core.dbtuning: the demo load, post_migrate
+    and `manage.py db_optimize` run it). PostgreSQL: VACUUM ANALYZE, what autovacuum does shortly after a bulk
+    load (statistics, and the visibility map for index-only scans)."""
     from django.db import connection
+
+    from dangjian.core.dbtuning import optimize
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+    else:
+        optimize(full=True)
 
 
 def engine_label():

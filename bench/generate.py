@@ -14,6 +14,7 @@ import os
 import time
 
 import common
+import outreach
 
 
 def main():
@@ -25,6 +26,7 @@ def main():
     started = time.monotonic()
     common.setup(url)
     counts = common.ensure_data(force=args.force)
+    counts["help_cases"] = outreach.ensure_help_cases()
     print(f"{common.engine_label()}: {counts} ({time.monotonic() - started:.0f} s including migrations)")
 
 

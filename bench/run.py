@@ -26,6 +26,7 @@ import warnings
 from pathlib import Path
 
 import common
+import outreach
 
 TARGET_MS = 100
 WARMUP = 5
@@ -65,6 +66,12 @@ def cases():
         ("home cards (县 user)", "badong", ("call", lambda: cards(badong_user))),
         ("home API (州 user)", "zhou", ("get", reverse("api-home"))),
         ("API people, county filter (州 user)", "zhou", ("get", f"/api/v1/people/?org={badong.pk}")),
+        ("supervised tasks issued (州 user)", "zhou", ("get", reverse("supervision:issued"))),
+        ("supervised tasks issued (县 user)", "badong", ("get", reverse("supervision:issued"))),
+        ("supervised tasks assigned (州 user)", "zhou", ("get", reverse("supervision:assigned"))),
+        ("supervised tasks overdue (州 user)", "zhou", ("get", reverse("supervision:assigned") + "?light=red")),
+        ("API task assignments (州 user)", "zhou", ("get", "/api/v1/task-assignments/")),
+        *outreach.cases(),
     ]
 
 
@@ -78,9 +85,11 @@ def explain(sql):
     return "\n".join(" | ".join(str(c) for c in row) if connection.vendor == "sqlite" else row[0] for row in rows)
 
 
-def measure_one(url, runs, want_explain, out_path):
+def measure_one(url, runs, want_explain, out_path, suite="all", page_runs=10):
     common.setup(url)
     counts = common.ensure_data()
+    counts["help_cases"] = outreach.ensure_help_cases()
+    load_before = os.getloadavg()[0]
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
@@ -99,7 +108,7 @@ def measure_one(url, runs, want_explain, out_path):
         clients[username].force_login(User.objects.get(username=username))
 
     results = []
-    for label, username, (how, target) in cases():
+    for label, username, (how, target) in (cases() if suite in ("all", "cases") else []):
         client = clients[username]
 
         def once(client=client, how=how, target=target):
@@ -135,9 +144,40 @@ def measure_one(url, runs, want_explain, out_path):
         results.append(row)
         print(f"  {label}: {row.get('median', 0):.1f} ms median, {row.get('queries', '-')} queries"
               f" (HTTP {status})", file=sys.stderr)
-    Path(out_path).write_text(json.dumps({
-        "engine": common.engine_label(), "counts": counts, "runs": runs, "results": results,
-    }, ensure_ascii=False))
+    report = {"engine": common.engine_label(), "counts": counts, "runs": runs, "results": results,
+              "load_before": load_before}
+    if suite in ("all", "pages"):
+        report.update(measure_pages(clients, page_runs, want_explain))
+    report["load_after"] = os.getloadavg()[0]
+    Path(out_path).write_text(json.dumps(report, ensure_ascii=False))
+
+
+def measure_pages(clients, runs, want_explain):
+    """The every-page bench (bench/pages.py) and the export throughput."""
+    import pages
+
+    from dangjian.accounts.models import User
+    from dangjian.orgs.models import Org
+
+    users = {name: User.objects.get(username=name) for name in clients}
+    page_cases, skipped = pages.build_cases(users)
+    print(f"  every page: {len(page_cases)} cases ({len(skipped)} skipped)", file=sys.stderr)
+    page_results = pages.measure(page_cases, clients, runs, want_explain, explain)
+    exports = pages.export_throughput(users["zhou"], Org.objects.get(code="422823"))
+    for fmt, figure in exports.items():
+        print(f"  export {fmt}: {figure['rows']} rows in {figure['seconds']:.2f} s", file=sys.stderr)
+    return {"pages": page_results, "skipped": skipped, "exports": exports, "page_runs": runs,
+            "failures": pages.failures(page_results) + export_failures(exports)}
+
+
+EXPORT_TARGET = 10_000  # rows per second, xlsx (issue 11)
+
+
+def export_failures(exports):
+    xlsx = exports["xlsx"]
+    if xlsx["rows_per_s"] < EXPORT_TARGET:
+        return [f"xlsx export: {xlsx['rows_per_s']:,.0f} rows/s < {EXPORT_TARGET:,} rows/s"]
+    return []
 
 
 # --- all databases (parent process) ---------------------------------------------------------------------------
@@ -175,6 +215,38 @@ def table(report):
     return lines
 
 
+def page_table(report):
+    lines = [
+        "| page | user | median ms | p95 ms | queries | slowest query ms | HTTP |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in report["pages"]:
+        flag = " (file)" if row.get("download") else "" if row["median"] <= TARGET_MS else " ⚠"
+        lines.append(f"| {row['case']} | {row['user']} | {row['median']:.1f}{flag} | {row['p95']:.1f} "
+                     f"| {row['queries']} | {row['slowest_ms']:.1f} | {row['status']} |")
+    return lines
+
+
+def render_pages(report):
+    exports = report["exports"]
+    lines = [
+        f"### Every page of the permission matrix ({len(report['pages'])} cases, {report['page_runs']} timed runs "
+        "each)", "",
+        f"Load average: {report['load_before']:.1f} when this database's run started, {report['load_after']:.1f} "
+        "when it ended.", "",
+        *page_table(report), "",
+        "Export of 巴东县's people (as the job builds it): " + "; ".join(
+            f"{fmt} {f['rows']:,} rows in {f['seconds']:.2f} s ({f['rows_per_s']:,.0f} rows/s)"
+            for fmt, f in exports.items()) + ".", "",
+    ]
+    if report["skipped"]:
+        lines += ["Skipped (no object of the dataset for the matrix row):", "",
+                  *[f"- {s}" for s in report["skipped"]], ""]
+    lines += ["**Failures**: " + ("none" if not report["failures"] else ""), "",
+              *[f"- {f}" for f in report["failures"]], ""]
+    return lines
+
+
 def render(reports):
     lines = ["# Benchmark results", "", *machine_info([r["engine"] for r in reports]), ""]
     for report in reports:
@@ -183,13 +255,18 @@ def render(reports):
             f"## {report['engine']}", "",
             f"{c['orgs']:,} organizations, {c['people']:,} people, {c['positions']:,} positions; "
             f"{report['runs']} timed runs per case after {WARMUP} warm-up runs.", "",
-            *table(report), "",
         ]
-    plans = [(r["engine"], row) for r in reports for row in r["results"] if row.get("plan")]
+        if report["results"]:
+            lines += [*table(report), ""]
+        if "pages" in report:
+            lines += render_pages(report)
+    plans = [(r["engine"], row) for r in reports for row in [*r["results"], *r.get("pages", [])]
+             if row.get("plan")]
     if plans:
         lines += ["## Query plans of the slowest queries", ""]
         for engine, row in plans:
-            lines += [f"### {engine}: {row['case']}", "", "```sql", row["slowest_sql"], "```", "", "```",
+            who = f" ({row['user']})" if "user" in row else ""
+            lines += [f"### {engine}: {row['case']}{who}", "", "```sql", row["slowest_sql"], "```", "", "```",
                       row["plan"], "```", ""]
     return "\n".join(lines)
 
@@ -199,13 +276,16 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--explain", action="store_true", help="show the plan of every case's slowest query")
+    parser.add_argument("--suite", choices=["all", "cases", "pages"], default="all",
+                        help="cases: the chosen pages; pages: every page of the permission matrix (bench/pages.py)")
+    parser.add_argument("--page-runs", type=int, default=10, help="timed runs per page of the every-page bench")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # child process: one database URL
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         warnings.simplefilter("ignore")
         logging.getLogger("django.request").setLevel(logging.CRITICAL)  # a 500 shows in the table
-        measure_one(args.measure, args.runs, args.explain, args.out)
+        measure_one(args.measure, args.runs, args.explain, args.out, args.suite, args.page_runs)
         return
 
     targets = []
@@ -220,7 +300,8 @@ def main():
     for name, url in targets:
         print(f"{name}:", file=sys.stderr)
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            command = [sys.executable, __file__, "--measure", url, "--out", out.name, "--runs", str(args.runs)]
+            command = [sys.executable, __file__, "--measure", url, "--out", out.name, "--runs", str(args.runs),
+                       "--suite", args.suite, "--page-runs", str(args.page_runs)]
             if args.explain:
                 command.append("--explain")
             env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -228,8 +309,15 @@ def main():
             reports.append(json.loads(Path(out.name).read_text()))
     text = render(reports)
     print(text)
-    if args.only is None:
-        (Path(__file__).parent / "RESULTS.md").write_text(text + "\n")
+    if args.only is None and args.suite == "all":
+        path = Path(__file__).parent / "RESULTS.md"
+        # The load benchmark's section (bench/load.py) is kept: the two are run separately.
+        kept = path.read_text().partition("## Load benchmark") if path.exists() else ("", "", "")
+        path.write_text(text + "\n" + (f"\n{kept[1]}{kept[2]}" if kept[1] else ""))
+    failed = [f"{r['engine']}: {f}" for r in reports for f in r.get("failures", [])]
+    if failed:
+        print("\nBENCH FAILED:\n" + "\n".join(failed), file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -63,8 +63,28 @@ def _local_secret(name, nbytes):
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret("DJANGO_SECRET_KEY", 32)
-# 32 bytes hex: SM4 data key and HMAC-SM3 index key are derived from it (core.crypto).
+# 32 bytes hex: SM4 data key and HMAC-SM3 index key are derived from it (core.crypto). Its version (default 1) is
+# written in every ciphertext ("v2:…"); after a rotation the retired keys stay listed as "version:hex" pairs until
+# `manage.py data_key_rotate` has re-encrypted every value (core.datakeys; docs/security.md, "The data key").
 DANGJIAN_DATA_KEY = os.environ.get("DANGJIAN_DATA_KEY") or _local_secret("DANGJIAN_DATA_KEY", 32)
+
+
+def _data_key_ring():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dangjian.core import datakeys
+
+    try:  # a key ring that cannot be read or used is wrong in every environment; production also checks lengths
+        version = datakeys.parse_version(os.environ.get("DANGJIAN_DATA_KEY_VERSION", "1"))
+        old_keys = datakeys.parse_old_keys(os.environ.get("DANGJIAN_DATA_OLD_KEYS", ""))
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+    if problems := datakeys.ring_problems(DANGJIAN_DATA_KEY, version, old_keys):
+        raise ImproperlyConfigured("; ".join(problems))
+    return version, old_keys
+
+
+DANGJIAN_DATA_KEY_VERSION, DANGJIAN_DATA_OLD_KEYS = _data_key_ring()
 # 32 bytes hex: the HMAC-SM3 key of the audit chain (core.audit), kept outside the database like the data key.
 # After a rotation the previous keys stay listed (comma-separated) so older entries still verify.
 DANGJIAN_AUDIT_KEY = os.environ.get("DANGJIAN_AUDIT_KEY") or _local_secret("DANGJIAN_AUDIT_KEY", 32)
@@ -86,11 +106,13 @@ def _production_refusals():
         refusals.append("DJANGO_SECRET_KEY must be at least 50 characters (run `manage.py generate_secrets`)")
     elif SECRET_KEY.lower() in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure-"):
         refusals.append("DJANGO_SECRET_KEY is a default or development key (run `manage.py generate_secrets`)")
-    try:
-        if len(bytes.fromhex(DANGJIAN_DATA_KEY)) != 32:
-            raise ValueError
-    except ValueError:
-        refusals.append("DANGJIAN_DATA_KEY must be 32 bytes in hex (64 characters)")
+    from dangjian.core import datakeys
+
+    refusals += datakeys.ring_problems(DANGJIAN_DATA_KEY, DANGJIAN_DATA_KEY_VERSION, DANGJIAN_DATA_OLD_KEYS,
+                                       key_length=datakeys.PRODUCTION_KEY_BYTES)
+    if os.environ.get("DANGJIAN_OTP_REQUIRED", "1") != "1":
+        refusals.append("DANGJIAN_OTP_REQUIRED must stay 1 in production: the roles that reveal personal data sign "
+                        "in with a second factor")
     return refusals
 
 
@@ -109,7 +131,9 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.accounts",
     "dangjian.dashboard",
+    "dangjian.outreach",
     "dangjian.demo",
+    "dangjian.supervision",
     "dangjian.training",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -124,6 +148,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -143,8 +169,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: request.user.is_verified() (the session passed the second factor).
+    "django_otp.middleware.OTPMiddleware",
     "dangjian.accounts.middleware.SessionLifetimeMiddleware",
     "dangjian.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "dangjian.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -180,13 +209,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite as a server database (issue 11): pages read through the OS page cache (mmap) rather than a read() system
+# call each, and each connection keeps 32 MiB of hot pages (2 gunicorn workers x 4 threads: 8 connections).
+SQLITE_MMAP_MB = int(os.environ.get("DANGJIAN_SQLITE_MMAP_MB", "1024"))
+SQLITE_CACHE_MB = int(os.environ.get("DANGJIAN_SQLITE_CACHE_MB", "32"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a writing transaction takes the write lock up front, so the audit hash chain
         # (read last entry, append next) cannot interleave with another writer.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # Every new connection: WAL (readers beside one writer) with synchronous=NORMAL (safe with WAL); mmap and
+        # cache_size as above; temporary B-trees (ORDER BY, DISTINCT) in memory. Statistics: core.dbtuning.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            f"PRAGMA mmap_size={SQLITE_MMAP_MB * 1024 * 1024}; PRAGMA cache_size=-{SQLITE_CACHE_MB * 1024}; "
+            "PRAGMA temp_store=MEMORY;"
+        ),
     }
 # Test databases are per process, so test runs started side by side never share (or drop) each other's.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -262,6 +301,14 @@ LOGIN_IP_FAILURE_WINDOW = timedelta(minutes=10)
 # within the window is refused further member-record writes with an ID number, and flagged.
 ID_DUPLICATE_PROBE_LIMIT = int(os.environ.get("DANGJIAN_ID_DUPLICATE_PROBE_LIMIT", "5"))
 ID_DUPLICATE_PROBE_WINDOW = timedelta(hours=1)
+# Second factor (TOTP, django-otp; issue 6 finding 1): roles that reveal personal data must sign in with a code
+# in production. Development and the demo offer it without requiring it (an account with a device still gives
+# its code). Production refuses to start with it off (see _production_refusals above).
+OTP_REQUIRED = os.environ.get("DANGJIAN_OTP_REQUIRED", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = os.environ.get("DANGJIAN_OTP_ISSUER", "党建工作平台")
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own back-off after a wrong code (1 s, 2 s, 4 s…), beside the lockout
+# How long the code page waits for the code after a correct password (the password step is forgotten after).
+OTP_LOGIN_TIMEOUT = timedelta(minutes=5)
 
 # --- Cache: shared by every worker process (throttles, login counters) --------------------------------------
 # The database cache by default (its table is created by the accounts migration `cache_table`); Redis when
@@ -380,17 +427,22 @@ SPECTACULAR_SETTINGS = {
         {"name": "people", "description": "党员、干部"},
         {"name": "positions", "description": "职务任免"},
         {"name": "users", "description": "账号管理（系统管理员）"},
+        {"name": "outreach", "description": "三进三帮：走访、帮扶对象、帮扶事项与统计"},
     ],
-    "SERVE_INCLUDE_SCHEMA": False,
-    # Choice sets whose field names other apps use too (level, kind, status): named once here.
+    # Choice sets whose field names repeat across apps (kind, status) get names of their own.
     "ENUM_NAME_OVERRIDES": {
-        "TrainingLevelEnum": "dangjian.training.models.Level.choices",
-        "TrainingClassStatusEnum": "dangjian.training.models.ClassStatus.choices",
-        "CourseKindEnum": "dangjian.training.models.CourseKind.choices",
-        "OrgLevelEnum": "dangjian.orgs.models.Level",
-        "OrgKindEnum": "dangjian.orgs.models.Org.Kind",
-        "PersonStatusEnum": "dangjian.orgs.choices.Status",
+        "KindEnum": "dangjian.orgs.models.Org.Kind",  # the names they had before other apps said kind/status
+        "StatusEnum": "dangjian.orgs.choices.Status",
+        "VisitKindEnum": "dangjian.outreach.models.Visit.Kind",
+        "BeneficiaryKindEnum": "dangjian.outreach.models.Beneficiary.Kind",
+        "HelpCaseKindEnum": "dangjian.outreach.models.HelpCase.Kind",
+        "HelpCaseStatusEnum": "dangjian.outreach.models.HelpCase.Status",
+        "LevelEnum": "dangjian.orgs.models.Level",
+        "TrainingLevelEnum": "dangjian.training.models.Level",
+        "TrainingClassStatusEnum": "dangjian.training.models.ClassStatus",
+        "CourseKindEnum": "dangjian.training.models.CourseKind",
     },
+    "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -410,6 +462,11 @@ JOBS_DIR = VAR_DIR / "jobs"
 JOB_RESULT_TTL = timedelta(hours=int(os.environ.get("DANGJIAN_JOB_RESULT_HOURS", "24")))
 # Exports of more rows than this run as a background job with a progress bar instead of inside the request.
 EXPORT_JOB_THRESHOLD = int(os.environ.get("DANGJIAN_EXPORT_JOB_THRESHOLD", "5000"))
+
+# 跟踪督办: an overdue task is escalated to the level above the assignee this many days after its deadline, then
+# to the level above that this many days later (`manage.py supervision_escalate`, run daily).
+SUPERVISION_ESCALATE_AFTER_DAYS = int(os.environ.get("DANGJIAN_SUPERVISION_ESCALATE_AFTER_DAYS", "1"))
+SUPERVISION_ESCALATE_AGAIN_DAYS = int(os.environ.get("DANGJIAN_SUPERVISION_ESCALATE_AGAIN_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

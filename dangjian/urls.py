@@ -7,10 +7,9 @@ import importlib.util
 
 from django.apps import apps
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from dangjian.core.apidocs import ApiDocsView
+from dangjian.core.apidocs import ApiDocsView, CachedSchemaView
 
 
 def _platform_module(config, name):
@@ -34,6 +33,6 @@ urlpatterns = [
     *page_paths,
     path("api/v1/", include(api_paths)),
     path("api/v1/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", CachedSchemaView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

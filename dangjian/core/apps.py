@@ -10,6 +10,7 @@ AUDIT_ACTIONS = {
     "attachment.delete": _("Delete attachment"),
     "attachment.download": _("Download attachment"),
     "job.download": _("Download a job's file"),
+    "data_key.rotate": _("Re-encrypt personal data with the current data key"),
 }
 
 # The modules in which every app declares its part of the app contract (docs/decisions.md), read in this order:
@@ -33,3 +34,9 @@ class CoreConfig(AppConfig):
         from .workbench import menu_entry
 
         menu_entry("workbench", _("My exports"), "jobs:list", "ti-download", order=20)
+        # Planner statistics after every migrate (core.dbtuning): core is migrated in every run, so once per run.
+        from django.db.models.signals import post_migrate
+
+        from .dbtuning import after_migrate
+
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="core.dbtuning.after_migrate")

@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 PERSONAL_VIEWS = re.compile(
     r"^orgs:(person_|position_|transfer_|org_directory)"  # /people/… pages
     r"|^(person|position|transfer)-"  # /api/v1/people/, positions/, transfers/ (router basenames)
+    r"|^outreach:(visit_|beneficiary_|case_)|^(visit|beneficiary|help-case)-"  # 三进三帮: beneficiaries' data
     r"|export$"  # every list's export (a redirect to a job page included)
 )
 

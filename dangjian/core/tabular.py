@@ -27,12 +27,9 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from . import audit, jobs
+from . import audit, jobs, xlsx
+from .labels import labels
 from .middleware import current_request
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,6 +69,14 @@ def query_dict(data):
     for key, values in (data or {}).items():
         params.setlist(key, values if isinstance(values, list) else [values])
     return params
+
+
+def choice_labels(model, *fields):
+    """{field: {stored value: label}} for choice fields of `model`, translated once per language (core.labels).
+
+    A row function looks labels up in these dicts: `get_FOO_display()` of a model without core.labels.ChoiceLabels
+    rebuilds the field's choices and translates every label on each call (80 % of an export's time, issue 11)."""
+    return {name: labels(model._meta.get_field(name)) for name in fields}
 
 
 # --- exporters: a list export described as data --------------------------------------------------------------
@@ -231,49 +236,26 @@ def title_line(title, user):
 
 
 def _write_xlsx(out, rows, headers, title, user, progress):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title))
     rows = iter(rows)
     sample = [[escape_cell(v) for v in row] for row in islice(rows, WIDTH_SAMPLE)]
-    for index, width in enumerate(column_widths(headers, sample), 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"  # the title and header rows stay in view
-
-    heading = WriteOnlyCell(sheet, value=title_line(title, user))
-    heading.font = Font(bold=True, size=13)
-    heading.alignment = Alignment(vertical="center")
-    sheet.append([heading])
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=escape_cell(str(text)))
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-
     count = 0
-    for row in chain(sample, ([escape_cell(v) for v in row] for row in rows)):
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
-        count += 1
-        if progress is not None:
-            progress(count)
-    last_column = get_column_letter(max(len(headers), 1))
-    if len(headers) > 1:
-        sheet.merged_cells.ranges.add(f"A1:{last_column}1")
-    sheet.auto_filter.ref = f"A2:{last_column}{count + 2}"
-    workbook.save(out)
+    last_column = xlsx.column_letter(max(len(headers), 1))
+    with xlsx.SheetWriter(out, _sheet_title(title), column_widths(headers, sample), freeze_rows=2) as sheet:
+        sheet.row([title_line(title, user)], style=xlsx.TITLE)
+        sheet.row([escape_cell(str(text)) for text in headers], style=xlsx.HEADER)
+        for row in chain(sample, ([escape_cell(v) for v in row] for row in rows)):
+            sheet.row(row)
+            count += 1
+            if progress is not None:
+                progress(count)
+        if len(headers) > 1:
+            sheet.merged.append(f"A1:{last_column}1")
+        sheet.auto_filter = f"A2:{last_column}{count + 2}"
     return count
 
 
 def _sheet_title(title):
     return "".join(c for c in str(title) if c not in "[]:*?/\\")[:31] or "Sheet1"
-
-
-def _xlsx_cell(sheet, value):
-    if isinstance(value, (date, datetime)):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
-        return cell
-    return value
 
 
 def display_width(value):

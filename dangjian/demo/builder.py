@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from dangjian.accounts.models import User
 from dangjian.core import audit, metrics
+from dangjian.core.dbtuning import optimize
 from dangjian.core.pinyin import org_name_keys, person_name_keys
 from dangjian.orgs.models import Level, Org, Person, Position, Transfer, _add_years
 from dangjian.orgs.services import _set_tree_fields
@@ -482,5 +483,6 @@ def load(scale_name="demo", *, seed=4228, force=False, log=None):
         metrics.rebuild()  # bulk inserts bypass the services that keep the summary table current
         audit.record("demo.load", object_type="orgs.org", object_repr=f"{data.PREFECTURE['name']} ({scale.name})",
                      after={**counts, "scale": scale.name, "seed": seed, "wiped": force})
+    optimize(full=True)  # planner statistics for the new rows (SQLite never gathers them by itself)
     counts["seconds"] = round(time.monotonic() - started, 1)
     return counts

@@ -38,3 +38,10 @@ class OrgsConfig(AppConfig):
         from dangjian.core.audit import register_actions
 
         register_actions(AUDIT_ACTIONS)
+        # The name search's substring index (FTS5 triggers) again after every migrate: a later migration that
+        # remakes orgs_person on SQLite drops its triggers (orgs.search.ensure_index).
+        from django.db.models.signals import post_migrate
+
+        from .search import after_migrate
+
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="orgs.search.after_migrate")

@@ -12,18 +12,15 @@ from dangjian.core.forms import FilterForm
 from . import choices
 from .metrics import term_q
 from .models import Level, Org, Person, Position, has_current_secretary
+from .search import ascii_key, matching_ids, starts_with
 
 ALL_STATUSES = "all"
 
 
-def _ascii_key(value):
-    """The typed text as a pinyin key (lower-case ASCII letters and digits), or None for anything else."""
-    return value.lower() if value.isascii() and value.isalnum() else None
-
-
 def _pinyin_q(low):
-    """The usual reading's keys start with the text (indexed prefix), or any other key does (see core.pinyin)."""
-    return Q(pinyin_initials__startswith=low) | Q(pinyin__startswith=low) | Q(pinyin_alt__contains=" " + low)
+    """The usual reading's keys start with the text (indexed btree ranges), or any other key does (see
+    core.pinyin)."""
+    return starts_with("pinyin_initials", low) | starts_with("pinyin", low) | Q(pinyin_alt__contains=" " + low)
 
 
 def name_q(value):
@@ -33,7 +30,7 @@ def name_q(value):
     if not value:
         return Q()
     q = Q(name__contains=value)
-    low = _ascii_key(value)
+    low = ascii_key(value)
     if low:
         q |= _pinyin_q(low)
     return q
@@ -57,7 +54,7 @@ def search_rank(value, *, code=False):
     value = value.strip()
     exact = Q(name=value) | Q(code=value) if code else Q(name=value)
     whens = [When(exact, then=Value(0)), When(name__startswith=value, then=Value(1))]
-    low = _ascii_key(value)
+    low = ascii_key(value)
     if low:
         whens.append(When(_pinyin_q(low), then=Value(2)))
     return Case(*whens, default=Value(3), output_field=IntegerField())
@@ -132,7 +129,8 @@ class PersonFilter(bounded.FilterSet):
         self.filters["org"].queryset = Org.objects.visible_to(user) if user is not None else Org.objects.none()
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(name_q(value))
+        """Name or pinyin through the search indexes (orgs.search): the ids first, then scope and filters."""
+        return queryset.filter(matching_ids(Person, value))
 
     def filter_queryset(self, queryset):
         """Current members unless a status is chosen: the list counts what the home page's figures count.

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.crypto import EncryptedCharField
+from dangjian.core.labels import ChoiceLabels
 from dangjian.core.scoping import ScopedManager, ScopedQuerySet
 from dangjian.core.validators import normalize_id_number, validate_mobile
 
@@ -87,7 +88,7 @@ def short_name(name):
     return short or name
 
 
-class Org(Ancestry):
+class Org(ChoiceLabels, Ancestry):
     class Kind(models.TextChoices):
         COMMITTEE = "committee", _("Party committee")
         WORKING_COMMITTEE = "working_committee", _("Party working committee")
@@ -138,7 +139,10 @@ class Org(Ancestry):
         indexes = [
             models.Index(fields=["parent", "name"]),
             models.Index(fields=["term_end"]),
-        ] + [models.Index(fields=[c, "level"], name=f"org_{c}_level") for c in ANCESTRY_COLUMNS.values()]
+        ] + [models.Index(fields=[c, "level"], name=f"org_{c}_level") for c in ANCESTRY_COLUMNS.values()] + [
+            # 换届提醒: a subtree's ended / ending terms counted, and listed soonest first, from the index alone.
+            models.Index(fields=[c, "term_end", "is_active"], name=f"org_{c}_term") for c in ANCESTRY_COLUMNS.values()
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=6), name="org_level_valid"),
             models.CheckConstraint(
@@ -220,7 +224,7 @@ PROBATION_EXTENSIONS = [(0, _("Not extended")), (6, _("6 months")), (12, _("12 m
 MAX_AGE = 120
 
 
-class Person(OrgFact):
+class Person(ChoiceLabels, OrgFact):
     """A party member or cadre, following the national member record."""
 
     name = models.CharField(_("name"), max_length=50)
@@ -271,6 +275,9 @@ class Person(OrgFact):
             models.Index(fields=["org", "status"], name="person_org_status"),
             models.Index(fields=["org", "pinyin", "id"], name="person_org_name"),
             models.Index(fields=["pinyin_initials"], name="person_initials"),
+            # Name search (orgs.search): prefixes as btree ranges, short substrings as a scan of this narrow index.
+            models.Index(fields=["name"], name="person_name"),
+            models.Index(fields=["pinyin"], name="person_pinyin"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -352,7 +359,7 @@ def _add_years(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
-class Position(OrgFact):
+class Position(ChoiceLabels, OrgFact):
     """A post held by a person in an organization's team, with dates; `end_date` empty means current."""
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions")
@@ -372,7 +379,12 @@ class Position(OrgFact):
         verbose_name = _("position")
         verbose_name_plural = _("positions")
         ordering = ["org_id", "end_date", "title", "start_date"]
-        indexes = [models.Index(fields=["org", "title", "end_date"], name="position_org_title")] + [
+        indexes = [
+            models.Index(fields=["org", "title", "end_date"], name="position_org_title"),
+            # The default ordering's index: the API's list of a prefecture's posts reads its first page in order
+            # instead of sorting 38,000 rows (issue 11).
+            models.Index(fields=["org", "end_date", "title", "start_date"], name="position_ordering"),
+        ] + [
             models.Index(fields=[c, "start_date"], name=f"position_{c}_date") for c in ANCESTRY_COLUMNS.values()
         ]
         constraints = [
@@ -409,7 +421,7 @@ class TransferQuerySet(ScopedQuerySet):
         return self.visible_to(user).filter(user.scope_org.subtree_q("from_org__"))
 
 
-class Transfer(OrgFact):
+class Transfer(ChoiceLabels, OrgFact):
     """组织关系转接: one move of a person between organizations.
 
     `org` is the destination when it is on this platform; a transfer out of the installation keeps `org` equal to

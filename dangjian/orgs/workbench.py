@@ -12,6 +12,7 @@ from . import metrics as org_metrics
 from .capabilities import ORG_VIEW, PERSON_VIEW
 from .choices import Category
 from .models import Level, Org, has_current_secretary
+from .selectors.orgs import subtree_orgs
 
 LIST_SIZE = 10
 
@@ -69,8 +70,10 @@ def secretary_card(user):
     count = metrics.values([org_metrics.NO_SECRETARY], root)[org_metrics.NO_SECRETARY]
     figure = _figure("no_secretary", _("Without a secretary"), count, "orgs:list", "org-list",
                      no_secretary="true", is_active="true")
+    # Walks the tree in path order (the path index) and stops at LIST_SIZE; with none missing (the summary
+    # says so) it would walk the whole subtree for nothing.
     lacking = (Org.objects.visible_to(user).filter(is_active=True).filter(~has_current_secretary())
-               .order_by("path")[:LIST_SIZE])
+               .order_by("path")[:LIST_SIZE]) if count else []
     items = [ListItem(org.name, reverse("orgs:detail", args=[org.pk]), badge=org.get_level_display())
              for org in lacking]
     return CardData([figure], items=items, items_title=_("Organizations without a secretary"),
@@ -102,7 +105,14 @@ card("orgs.terms", _("Elections due"), terms_card, capability=ORG_VIEW, icon="ti
 
 def term_todos(user):
     """The soonest election reminders of the user's subtree (ended terms first): bounded by the index on term_end."""
-    due = Org.objects.visible_to(user).filter(org_metrics.term_q("due")).order_by("term_end", "path")[:LIST_SIZE]
+    # The scope root's ancestry column alone (the subtree visible_to selects by path, by the tree's invariant): the
+    # planner then walks (column, term_end) in date order and stops at LIST_SIZE; with the path range as well it
+    # sorted the prefecture's 15,000 organizations (issue 11).
+    root = user.scope_org
+    if root is None:
+        return []
+    due = (subtree_orgs(root).filter(org_metrics.term_q("due"))
+           .order_by("term_end", "path")[:LIST_SIZE])
     return [{"label": _("Election due: %(name)s") % {"name": org.name},
              "url": reverse("orgs:detail", args=[org.pk]), "due": org.term_end} for org in due]
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import permissions
 from dangjian.core.scoping import ScopedManager, ScopedQuerySet, scope_filter
@@ -255,7 +256,7 @@ class Enrollment(OrgFact):
     class's level, topic and end are copied here by the services so that the figures are counts of one table."""
 
     class Status(models.TextChoices):
-        ENROLLED = "enrolled", _("Enrolled")
+        ENROLLED = "enrolled", pgettext_lazy("enrolment status", "Enrolled")
         COMPLETED = "completed", _("Completed")
         DROPPED = "dropped", _("Dropped")
 

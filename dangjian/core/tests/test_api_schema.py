@@ -71,3 +71,21 @@ def test_docs_render_offline(logged_in):
     assert not re.search(r"https?://", body)
     # Swagger UI would otherwise load a validation badge from validator.swagger.io.
     assert '"validatorUrl": null' in body
+
+
+def test_schema_is_generated_once_per_language(logged_in, monkeypatch):
+    """The schema describes the code: generated once per process and language, then served from memory."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from dangjian.core.apidocs import CachedSchemaView
+
+    CachedSchemaView._cache.clear()
+    calls = []
+    original = SchemaGenerator.get_schema
+    monkeypatch.setattr(SchemaGenerator, "get_schema",
+                        lambda self, *a, **kw: calls.append(1) or original(self, *a, **kw))
+    first = logged_in.get("/api/schema/", HTTP_ACCEPT="application/json")
+    second = logged_in.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert first.status_code == second.status_code == 200 and first.content == second.content
+    assert len(calls) == 1
+    CachedSchemaView._cache.clear()

@@ -17,7 +17,7 @@ from dangjian.core.permissions import Role
 from dangjian.core.scoping import require_editable
 from dangjian.core.testing import all_rows, assert_summary_matches_facts
 from dangjian.core.tests.contract_app import services
-from dangjian.core.tests.contract_app.metrics import DONE
+from dangjian.core.tests.contract_app.metrics import ALL, DONE
 from dangjian.core.tests.contract_app.models import Sample
 
 DAY = datetime.date(2024, 5, 6)
@@ -77,6 +77,7 @@ def test_kept_flow_metric_follows_every_write_and_the_rebuild(users, samples):
     assert metrics.values([DONE], county) == {DONE: 1}
     assert metrics.values([DONE], county, metrics.Period.year(2024)) == {DONE: 1}
     assert metrics.values([DONE], county, metrics.Period.year(2023)) == {DONE: 0}
+    assert metrics.values([ALL], county) == {ALL: 2}  # a kept metric without a condition counts every row
 
 
 def test_the_matrix_covers_the_declared_app():

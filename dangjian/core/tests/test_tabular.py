@@ -158,3 +158,26 @@ def test_only_marked_exporters_can_be_loaded():
     with pytest.raises(ValueError, match="not an exporter"):
         tabular.load_exporter("dangjian.core.tabular.escape_cell")
     assert tabular.load_exporter("dangjian.orgs.views.orgs.org_exporter").is_exporter
+
+
+# --- the streaming xlsx writer (core.xlsx) ----------------------------------------------------------------------
+
+
+def test_xlsx_writer_cells_survive_a_round_trip():
+    from dangjian.core import xlsx
+
+    buffer = io.BytesIO()
+    values = ["a & <b> \"c\"", "  spaced  ", "bell\x07gone", True, 1.5, 10**12, datetime.date(1900, 3, 1),
+              datetime.datetime(2024, 2, 29, 23, 59), None, "", "党建"]
+    with xlsx.SheetWriter(buffer, "名册 'x'", [10] * len(values), freeze_rows=1) as sheet:
+        sheet.row(["header"], style=xlsx.HEADER)
+        sheet.row(values)
+        sheet.auto_filter = "A1:K2"
+    book = load_workbook(io.BytesIO(buffer.getvalue()))
+    ws = book.active
+    assert ws.title == "名册 'x'" and ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:K2"
+    row = [c.value for c in ws[2]]
+    assert row[:6] == ["a & <b> \"c\"", "  spaced  ", "bellgone", True, 1.5, 10**12]
+    assert row[6] == datetime.datetime(1900, 3, 1) and row[7] == datetime.datetime(2024, 2, 29, 23, 59)
+    assert row[8:10] == [None, None] and row[10] == "党建"
+    assert [xlsx.column_letter(n) for n in (1, 26, 27, 702, 703)] == ["A", "Z", "AA", "ZZ", "AAA"]

@@ -4,16 +4,17 @@ Counts per organization use the ancestry columns (one GROUP BY), ancestors come 
 so each function costs a fixed number of queries whatever the size of the tree.
 """
 
-from collections import defaultdict
 
 from django.db.models import Count
 
+from dangjian.core import metrics
 from dangjian.core.lists import sort_queryset
 
+from .. import metrics as org_metrics
 from ..capabilities import PERSON_VIEW
-from ..choices import Status, Title
+from ..choices import Title
 from ..filters import OrgFilter, org_search_q, search_rank
-from ..models import ANCESTRY_COLUMNS, Org, Person, Position
+from ..models import ANCESTRY_COLUMNS, Org, Position
 
 SEARCH_LIMIT = 20
 TREE_CHILDREN_LIMIT = 200
@@ -37,11 +38,6 @@ def subtree_orgs(org):
     """`org` and every organization below it, selected by one equality test on its ancestry column."""
     column = ancestry_column(org)
     return Org.objects.filter(**{column: org.pk}) if column else Org.objects.filter(pk=org.pk)
-
-
-def current_members(org):
-    """People of the subtree who still count as members (choices.Status.CURRENT)."""
-    return Person.objects.filter(org.ancestry_q(), status__in=Status.CURRENT)
 
 
 def org_list(user, params):
@@ -70,31 +66,31 @@ def children(org):
 
 
 def member_counts(orgs):
-    """{org id: current members in its subtree} for a page of organizations, in one query.
+    """{org id: current members in its subtree} for a page of organizations: counties and above from the summary
+    table, the others by one indexed GROUP BY per level (UNION ALL: one query) — see core.metrics.values_by_org."""
+    return metrics.values_by_org(org_metrics.MEMBERS, orgs)
 
-    Organizations are grouped by the ancestry column of their level; each group is one GROUP BY on that column and
-    the groups are combined with UNION ALL, so a page mixing villages and branches still costs one query.
-    """
-    by_column = defaultdict(list)
-    for org in orgs:
-        by_column[ancestry_column(org) or "org_id"].append(org.pk)
-    parts = [
-        Person.objects.filter(**{f"{column}__in": ids}, status__in=Status.CURRENT)
-        .order_by().values_list(column).annotate(n=Count("pk"))
-        for column, ids in by_column.items()
-    ]
-    if not parts:
-        return {}
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return dict(query)
+
+def member_count(org):
+    """Current members of `org`'s subtree: the summary table's figure for the upper levels, else one indexed
+    count (the (ancestry column, status) index) — never a count over a county's or the prefecture's people."""
+    return member_counts([org])[org.pk]
 
 
 def current_secretaries(user, orgs):
     """{org id: Person} of the current 书记 of each organization the user may see people of (one query)."""
-    positions = Position.objects.visible_to(user).filter(
-        org_id__in=[o.pk for o in orgs], title=Title.SECRETARY, end_date__isnull=True,
-    ).select_related("person")
+    if not orgs or not user.has_capability(Position.view_capability):
+        return {}
+    # The organizations are the user's (visible) ones, so their posts are in scope: the user's own scope
+    # predicate (prefecture_id = …) would only tempt the planner away from position_org_title.
+    positions = secretary_positions([o.pk for o in orgs]).select_related("person")
     return {p.org_id: p.person for p in positions}
+
+
+def secretary_positions(org_ids):
+    """Current 书记 posts of the organizations `org_ids` (unscoped: the caller passes visible organizations).
+    Served by the index position_org_title (org, title, end_date); core tests assert the planner's choice."""
+    return Position.objects.filter(org_id__in=list(org_ids), title=Title.SECRETARY, end_date__isnull=True).order_by()
 
 
 def annotate_rows(user, orgs):

@@ -7,14 +7,16 @@ the user's subtree is ever counted, listed, suggested or exported.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.crypto import blind_index
+from dangjian.core import tabular
+from dangjian.core.crypto import blind_indexes
 from dangjian.core.lists import sort_queryset
 from dangjian.core.validators import normalize_id_number
 
 from ..capabilities import PERSON_EDIT
 from ..choices import Status
-from ..filters import PersonFilter, name_q, search_rank
+from ..filters import PersonFilter, search_rank
 from ..models import Org, Person
+from ..search import matching_ids
 
 # ?sort= value -> ORDER BY (a leading "-" reverses); every ordering ends on id so pages never overlap.
 SORTS = {
@@ -41,9 +43,10 @@ def filtered_people(user, params):
 
 def by_id_number(people, value):
     """The person of `people` with exactly this ID number, or None: the one way a member record is found by its
-    number (normalized, then the blind index: nothing is decrypted, nothing scanned)."""
+    number (normalized, then the blind index under each configured data key, so that a key rotation in progress
+    finds every row: nothing is decrypted, nothing scanned)."""
     value = normalize_id_number(value or "")
-    return people.filter(id_number_index=blind_index(value)).first() if value else None
+    return people.filter(id_number_index__in=blind_indexes(value)).first() if value else None
 
 
 def find_by_id_number(user, value):
@@ -95,7 +98,7 @@ def person_choices(user, text, limit=PICKER_LIMIT):
     text = (text or "").strip()
     if not text:
         return []
-    queryset = people_for(user).filter(name_q(text), status__in=Status.CURRENT)
+    queryset = people_for(user).filter(matching_ids(Person, text), status__in=Status.CURRENT)
     return list(queryset.annotate(rank=search_rank(text)).order_by("rank", "pinyin", "id")[:limit])
 
 
@@ -107,12 +110,27 @@ def export_headers():
     ]
 
 
-def export_rows(queryset):
-    """One masked row per person, read in chunks so memory stays flat on a prefecture-wide export."""
-    for person in queryset.iterator(chunk_size=2000):
+# The export's columns, read as tuples (no model instances); choice fields become labels through one dict each.
+EXPORT_FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "category",
+                 "joined_on", "full_member_on", "status", "org__name", "org__code")
+EXPORT_CHOICES = ("gender", "ethnicity", "education", "category", "status")
+
+
+def export_rows(queryset, *, clear_id_numbers=False):
+    """One row per person (ID number and phone masked unless `clear_id_numbers` unmasks the ID number), streamed
+    in chunks so memory stays flat on a prefecture-wide export; labels resolved once per export."""
+    labels = tabular.choice_labels(Person, *EXPORT_CHOICES)
+    gender, ethnicity, education = labels["gender"], labels["ethnicity"], labels["education"]
+    category, status_ = labels["category"], labels["status"]
+    mask_id = (lambda v: v) if clear_id_numbers else Person._meta.get_field("id_number").masked
+    mask_phone = Person._meta.get_field("phone").masked
+    rows = queryset.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
+    for name, g, e, birth, id_number, phone, edu, cat, joined, full, st, org_name, org_code in rows:
         yield [
-            person.name, person.get_gender_display(), person.get_ethnicity_display(), person.birth_date,
-            masked(person, "id_number"), masked(person, "phone"), person.get_education_display(),
-            person.get_category_display(), person.joined_on, person.full_member_on,
-            person.get_status_display(), person.org.name, person.org.code,
+            name, gender.get(g, g), ethnicity.get(e, e), birth, mask_id(id_number), mask_phone(phone),
+            education.get(edu, edu), category.get(cat, cat), joined, full, status_.get(st, st), org_name, org_code,
         ]
+
+
+def export_rows_with_clear_ids(queryset):
+    return export_rows(queryset, clear_id_numbers=True)

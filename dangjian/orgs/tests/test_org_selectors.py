@@ -32,8 +32,24 @@ def test_member_counts_mixes_levels_in_one_query(tree):
         counts = selectors.member_counts(orgs)
     assert len(ctx.captured_queries) == 1
     assert counts == {tree["wanzhai"].pk: 3, tree["wujiatai"].pk: 3, tree["wujiatai_b1"].pk: 2,
-                      tree["xinling"].pk: 1}
+                      tree["xinling"].pk: 1, tree["xiaohe"].pk: 0}
     assert selectors.member_counts([]) == {}
+
+
+def test_upper_levels_count_from_the_summary_table_never_from_people(tree):
+    """Counties and the prefecture read the summary table: no query touches the people table (issue 11)."""
+    make_person(tree["wujiatai_b1"])
+    make_person(tree["yunlong"])
+    make_person(tree["yunlong"], status="expelled")
+    orgs = [tree["zhou"], tree["badong"], tree["xuanen"], tree["wanzhai"]]
+    with CaptureQueriesContext(connection) as ctx:
+        counts = selectors.member_counts(orgs)
+    assert len(ctx.captured_queries) == 2  # the summary table, then one GROUP BY for the township
+    assert "orgs_person" not in ctx.captured_queries[0]["sql"]
+    assert counts == {tree["zhou"].pk: 2, tree["badong"].pk: 1, tree["xuanen"].pk: 1, tree["wanzhai"].pk: 1}
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.member_count(tree["zhou"]) == 2
+    assert all("orgs_person" not in q["sql"] for q in ctx.captured_queries)
 
 
 def test_annotate_rows_adds_members_and_secretary(tree, users):

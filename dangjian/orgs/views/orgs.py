@@ -67,11 +67,16 @@ def org_exporter(user, params):
 
 
 def _org_rows(queryset):
+    """Rows as tuples, labels from one dict per choice field (tabular.choice_labels)."""
+    labels = tabular.choice_labels(Org, "level", "kind", "sector")
+    level, kind, sector = labels["level"], labels["kind"], labels["sector"]
     active, deactivated = _("Active"), _("Deactivated")
-    for o in queryset.iterator(chunk_size=2000):
-        yield [o.name, o.code, o.get_level_display(), o.get_kind_display(), o.get_sector_display(),
-               o.parent.name if o.parent_id else "", o.division_code, o.term_start, o.term_end,
-               active if o.is_active else deactivated]
+    fields = ("name", "code", "level", "kind", "sector", "parent__name", "division_code", "term_start", "term_end",
+              "is_active")
+    for name, code, lv, kd, sc, parent, division, start, end, is_active in (
+            queryset.values_list(*fields).iterator(chunk_size=2000)):
+        yield [name, code, level.get(lv, lv), kind.get(kd, kd), sector.get(sc, sc), parent or "", division, start,
+               end, active if is_active else deactivated]
 
 
 @capability_required(Org.view_capability)
@@ -141,7 +146,7 @@ def org_detail(request, pk):
         "team": selectors.team(user, org),
         "children": children,
         "children_total": org.children.count() if len(children) >= PAGE_SIZE else len(children),
-        "member_count": selectors.current_members(org).count() if user.has_capability(PERSON_VIEW) else None,
+        "member_count": selectors.member_count(org) if user.has_capability(PERSON_VIEW) else None,
         "can_edit": user.has_capability(Org.edit_capability),
         "can_edit_people": user.has_capability(PERSON_EDIT),
         "is_own_org": org.pk == user.org_id,
