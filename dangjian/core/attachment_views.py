@@ -1,12 +1,14 @@
 """Attachment pages: upload to a record, download, delete. Scope is always the owning record's
 (core.attachments): outside it the attachment does not exist (404); a read-only role gets 403 on writes."""
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -94,3 +96,75 @@ def delete(request, uuid):
     attachments.attachment_delete(actor=request.user, attachment=attachment)
     messages.success(request, _("“%(name)s” has been deleted.") % {"name": attachment.name})
     return redirect(_next(request))
+
+
+# Types a browser plays or pages through in place (<video>, <audio>, a PDF viewer): served in byte ranges.
+STREAMED_KINDS = {"mp4", "mp3", "pdf"}
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _byte_range(header, size):
+    """(start, end) inclusive from a single-range `Range` header, None when absent; ValueError when unsatisfiable
+    (several ranges are answered as the whole file: players never ask for them)."""
+    match = RANGE.match(header.strip()) if header else None
+    if match is None:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # the last N bytes
+        length = int(last)
+        if length == 0:
+            raise ValueError
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        raise ValueError
+    return start, end
+
+
+def _file_chunks(path, start, length, chunk=64 * 1024):
+    with path.open("rb") as handle:
+        handle.seek(start)
+        while length > 0:
+            data = handle.read(min(chunk, length))
+            if not data:
+                break
+            length -= len(data)
+            yield data
+
+
+@login_required
+@require_GET
+def stream(request, uuid):
+    """An attachment a player reads in place (video, audio, PDF), with HTTP range requests (206 Partial Content):
+    the same scope as a download (the owner's visible_to), inline, never cached. Only the request that starts
+    at the first byte is audited, or a video would write an audit entry per seek."""
+    attachment, _owner = attachments.visible(request.user, uuid)
+    if attachment.kind not in STREAMED_KINDS:
+        raise Http404
+    path = attachments.path_of(attachment)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise Http404 from None
+    try:
+        wanted = _byte_range(request.headers.get("Range", ""), size)
+    except ValueError:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    start, end = wanted or (0, size - 1)
+    if start == 0:
+        audit.record("attachment.download", actor=request.user, obj=attachment, after={"inline": True})
+    response = StreamingHttpResponse(_file_chunks(path, start, end - start + 1), status=206 if wanted else 200,
+                                     content_type=attachment.mime_type)
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    if wanted:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import filters as bounded
 from dangjian.core.forms import FilterForm
@@ -28,7 +29,7 @@ class TopicFilter(bounded.FilterSet):
 
 
 class UndertakingFilter(bounded.FilterSet):
-    topic = bounded.IdFilter(field_name="topic_id", label=_("Topic"))
+    topic = bounded.IdFilter(field_name="topic_id", label=pgettext_lazy("party building topic", "Topic"))
     status = django_filters.ChoiceFilter(choices=Undertaking.Status.choices, label=_("Status"))
 
     class Meta:

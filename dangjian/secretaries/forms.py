@@ -43,7 +43,7 @@ class SelectForm(StyledFormMixin, forms.Form):
 
 class ClaimForm(StyledFormMixin, forms.Form):
     key_point = forms.CharField(label=_("Key point"), max_length=1000, widget=TEXTAREA)
-    plan = forms.CharField(label=_("Plan"), max_length=2000, widget=TEXTAREA)
+    plan = forms.CharField(label=pgettext_lazy("party building topic", "Plan"), max_length=2000, widget=TEXTAREA)
 
 
 class UndertakeForm(StyledFormMixin, forms.Form):
@@ -73,7 +73,7 @@ class SessionForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CommitteeSession.Kind.choices)
     held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     agenda = forms.CharField(label=_("Agenda"), max_length=200)
-    attendance = forms.CharField(label=_("Attendance"), max_length=200, required=False)
+    attendance = forms.CharField(label=pgettext_lazy("committee session", "Attendance"), max_length=200, required=False)
     decisions = forms.CharField(label=_("Decisions"), max_length=2000, required=False, widget=TEXTAREA)
 
 

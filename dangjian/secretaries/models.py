@@ -46,7 +46,7 @@ class Topic(OrgFact):
     evaluation = models.TextField(_("evaluation"), max_length=2000, blank=True)
     listed_on = models.DateField(_("listed on"))
     step_on = models.DateField(_("last step on"))  # stalled when this is older than the setting
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_on = models.DateField(pgettext_lazy("party building topic", "completed on"), null=True, blank=True)
     return_reason = models.CharField(_("reason for return"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -77,8 +77,8 @@ class Undertaking(OrgFact):
         ACTIVE = "active", _("In progress")
         DONE = "done", _("Done")
 
-    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT,
-                              related_name="undertakings")
+    topic = models.ForeignKey(Topic, verbose_name=pgettext_lazy("party building topic", "topic"),
+                              on_delete=models.PROTECT, related_name="undertakings")
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
     highlight = models.TextField(_("highlight"), max_length=1000, blank=True)
     started_on = models.DateField(_("taken up on"))
@@ -131,7 +131,7 @@ class CommitteeSession(OrgFact):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     held_on = models.DateField(_("held on"))
     agenda = models.CharField(_("agenda"), max_length=200)
-    attendance = models.CharField(_("attendance"), max_length=200, blank=True)
+    attendance = models.CharField(pgettext_lazy("committee session", "attendance"), max_length=200, blank=True)
     decisions = models.TextField(_("decisions"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
