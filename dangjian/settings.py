@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.dashboard",
     "dangjian.demo",
+    "dangjian.stars",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
