@@ -185,7 +185,13 @@ class ScoreChange(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="changes")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    step = models.CharField(_("step"), max_length=10)
+    class Step(models.TextChoices):
+        METRIC = "metric", _("Computed from the records")
+        SELF = "self", _("Self-assessment")
+        REVIEW = "review", _("Township review")
+        EVENT = "event", _("Score event")
+
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices)
     old_points = models.DecimalField(_("before"), null=True, blank=True, **POINTS)
     new_points = models.DecimalField(_("after"), **POINTS)
     reason = models.CharField(_("reason"), max_length=500, blank=True)

@@ -5,8 +5,10 @@ from collections import defaultdict
 
 from django.db.models import Count, F, Max, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
+from dangjian.core.scoping import get_visible_or_404
 from dangjian.orgs.models import ANCESTRY_COLUMNS, Level, Org
 
 from . import rules, workflow
@@ -80,6 +82,7 @@ def assessment_page(user, assessment):
         total = base if indicator.veto else rules.clip(base + event_sums.get(indicator.pk, 0), indicator.max_points)
         rows.append({"indicator": indicator, "item": item, "base": base, "events": event_sums.get(indicator.pk, 0),
                      "total": total})
+    steps = workflow.steps_for(user, assessment)
     categories = defaultdict(list)
     for row in rows:
         categories[row["indicator"].category].append(row)
@@ -89,7 +92,8 @@ def assessment_page(user, assessment):
                         .select_related("indicator", "author")[:200]),
         "objections": list(Objection.objects.filter(assessment=assessment).select_related("lodged_by", "answered_by")),
         "award": StarAward.objects.filter(assessment=assessment).first(),
-        "steps": workflow.steps_for(user, assessment),
+        "steps": steps,
+        "editing": bool(steps & {"self", "review"}),
     }
 
 
@@ -155,3 +159,26 @@ def _map_row(org, row, targets, year):
 
 def points_sum(queryset):
     return queryset.aggregate(s=Sum("score"))["s"] or 0
+
+
+def default_year():
+    """The year a page shows first: this year."""
+    return timezone.localdate().year
+
+
+def with_min_stars(queryset, stars):
+    """Assessments at `stars` or more (approved stars, projected ones while open)."""
+    return queryset.annotate(effective=effective_stars()).filter(effective__gte=stars)
+
+
+def map_org(user, org_id):
+    """The organization whose star map is asked (`org_id`, a string from the query), inside the user's subtree
+    (404 outside it); the user's own organization when none is given."""
+    own = user.scope_org
+    if own is None:
+        raise Http404
+    if not org_id:
+        return own
+    if not org_id.isdigit() or len(org_id) > 15:
+        raise Http404
+    return get_visible_or_404(Org.objects.filter(own.subtree_q()), pk=int(org_id))

@@ -262,7 +262,7 @@ def assessment_award(*, actor, assessment, today=None):
     if assessment.stars:
         award = Award(assessment=assessment, year=assessment.year, stars=assessment.stars, awarded_on=today,
                       certificate_no=certificate_number(assessment.year),
-                      issuer_name=assessment.scheme.org.name)
+                      issuer_name=f"{assessment.scheme.org.name}组织部")
         award.set_org(assessment.org)
         award.full_clean()
         award.save()
