@@ -25,15 +25,15 @@ SCHEME_FIELDS = ("name", "levels", "sectors", "thresholds", "max_promotion", "no
 INDICATOR_FIELDS = ("category", "name", "max_points", "guidance", "method", "metric", "table", "veto", "order")
 
 
-def within(org, root):
-    """`org` is `root` or below it (read off the paths, no query)."""
-    return root is not None and org.path.startswith(root.path)
+def owns(actor, scheme):
+    return actor.has_capability(SCHEME_EDIT) and actor.org_id == scheme.org_id
 
 
 def require_scheme_owner(actor, scheme):
-    """The scheme is visible (else NotInScope) and the actor may write it: their subtree holds its owner."""
+    """The scheme is visible (else NotInScope) and the actor may write it: the organization department of the
+    organization that owns it (the prefecture reads a county's scheme, it does not change it)."""
     require(Scheme.objects.visible_to(actor), scheme)
-    if not actor.has_capability(SCHEME_EDIT) or not within(scheme.org, actor.scope_org):
+    if not owns(actor, scheme):
         raise PermissionDenied(_("Only the organization department that owns the scheme may change it."))
 
 
@@ -78,8 +78,8 @@ def scheme_create(*, actor, org, year, name, levels, sectors=(), thresholds=None
                   notice_days=rules.MIN_NOTICE_DAYS, targets=None):
     """A draft scheme of `org` (a county or the prefecture inside the actor's subtree) for `year`."""
     require(Org.objects.visible_to(actor), org)
-    if not actor.has_capability(SCHEME_EDIT) or not within(org, actor.scope_org):
-        raise PermissionDenied(_("Only an organization department defines schemes, inside its own subtree."))
+    if not actor.has_capability(SCHEME_EDIT) or actor.org_id != org.pk:
+        raise PermissionDenied(_("Only an organization department defines schemes, for its own organization."))
     if org.level not in (Level.PREFECTURE, Level.COUNTY):
         raise ValidationError({"org": _("Schemes are defined by a county or the prefecture.")})
     if not isinstance(year, int) or not 1900 <= year <= 2100:

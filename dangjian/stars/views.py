@@ -26,7 +26,7 @@ def _scheme(request, pk):
 
 
 def _may_edit(user, scheme):
-    return user.has_capability(SCHEME_EDIT) and services.within(scheme.org, user.scope_org)
+    return services.owns(user, scheme)
 
 
 @capability_required(STARS_VIEW)
