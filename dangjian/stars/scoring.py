@@ -1,15 +1,15 @@
 """Computing points: automatic indicators from the metric registry, and every assessment's score, veto and
 projected stars. One code path serves one assessment (at each step, on demand) and all the assessments of a
 scheme (the yearly scoring job): each metric is computed once for all the organizations given, never per
-organization, and the writes are bulk (an upsert of the changed items, the history of the changes, an upsert of
-the assessments' totals), a chunk at a time so that a progress bar can follow.
+organization, and the writes are bulk (an upsert of the changed items, the history of the changes, the
+assessments' totals), a chunk at a time so that a progress bar can follow.
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from . import rules
 from .models import Assessment, AssessmentItem, Indicator, ScoreChange, ScoreEvent
 
 CHUNK = 2000
-TOTAL_FIELDS = ["score", "projected_stars", "vetoed", "computed_at"]
+ZERO = Decimal(0)
 
 
 def registered_metric(key):
@@ -40,38 +40,42 @@ def metric_values(indicators, org_ids, year):
     return result
 
 
-def indicator_points(items, events, indicators):
-    """(score, vetoed) of one assessment from its item points {indicator id: points} and event points."""
-    score, vetoed = Decimal(0), False
-    for indicator in indicators:
-        base = items.get(indicator.pk, Decimal(0))
-        if indicator.veto:
-            vetoed = vetoed or base > 0
-            continue
-        score += rules.clip(base + events.get(indicator.pk, Decimal(0)), indicator.max_points)
-    return score, vetoed
-
-
 def score(scheme, assessments, *, progress=None):
     """Recompute the automatic points and the totals of `assessments` (of `scheme`; approved ones are left as
     they are). Returns the number of item points that changed."""
     assessments = [a for a in assessments if a.open]
     indicators = list(Indicator.objects.filter(scheme=scheme))
     automatic = [i for i in indicators if i.is_metric and registered_metric(i.metric)]
-    thresholds = rules.clean_thresholds(scheme.thresholds)
-    values = metric_values(automatic, [a.org_id for a in assessments], scheme.year)
+    # Decimals made once: a table per indicator, a value per metric and organization.
+    tables = {i.pk: [(rules.dec(r["at_least"]), rules.dec(r["points"])) for r in i.table] for i in automatic}
+    for table in tables.values():
+        table.sort()
+    values = {key: {org: rules.dec(v or 0) for org, v in found.items()}
+              for key, found in metric_values(automatic, [a.org_id for a in assessments], scheme.year).items()}
+    context = {"scheme": scheme, "indicators": indicators, "automatic": automatic, "tables": tables,
+               "values": values, "thresholds": rules.clean_thresholds(scheme.thresholds),
+               "maxima": {i.pk: rules.dec(i.max_points) for i in indicators}}
     changed = 0
     total = len(assessments)
     for start in range(0, total, CHUNK):
         with transaction.atomic():
-            changed += _score_chunk(scheme, assessments[start:start + CHUNK], indicators, automatic, values,
-                                    thresholds)
+            changed += _score_chunk(assessments[start:start + CHUNK], **context)
         if progress:
             progress(min(start + CHUNK, total), total)
     return changed
 
 
-def _score_chunk(scheme, chunk, indicators, automatic, values, thresholds):
+def _points(value, table, maximum):
+    points = ZERO
+    for at_least, row_points in table:
+        if value >= at_least:
+            points = row_points
+        else:
+            break
+    return min(max(points, ZERO), maximum)
+
+
+def _score_chunk(chunk, *, scheme, indicators, automatic, tables, values, thresholds, maxima):
     ids = [a.pk for a in chunk]
     items = defaultdict(dict)
     for assessment_id, indicator_id, points, value in AssessmentItem.objects.filter(
@@ -80,40 +84,57 @@ def _score_chunk(scheme, chunk, indicators, automatic, values, thresholds):
     events = defaultdict(dict)
     for assessment_id, indicator_id, points in ScoreEvent.objects.filter(assessment_id__in=ids).values_list(
             "assessment_id", "indicator_id").annotate(p=Sum("applied")).order_by():
-        events[assessment_id][indicator_id] = points or Decimal(0)
+        events[assessment_id][indicator_id] = points or ZERO
     upserts, history, totals = [], [], []
     now = timezone.now()
     for assessment in chunk:
         own = items[assessment.pk]
         for indicator in automatic:
-            value = rules.dec(values[indicator.metric].get(assessment.org_id, 0) or 0)
-            points = rules.clip(rules.table_points(value, indicator.table), indicator.max_points)
+            value = values[indicator.metric].get(assessment.org_id, ZERO)
+            points = _points(value, tables[indicator.pk], maxima[indicator.pk])
             old = own.get(indicator.pk)
             if old is None or old[0] != points or old[1] != value:
-                upserts.append(AssessmentItem(assessment_id=assessment.pk, indicator_id=indicator.pk, points=points,
-                                              metric_value=value, source=AssessmentItem.Source.METRIC))
+                upserts.append((assessment.pk, indicator.pk, points, value, AssessmentItem.Source.METRIC, ""))
                 if old is None or old[0] != points:
-                    history.append(ScoreChange(assessment_id=assessment.pk, indicator_id=indicator.pk,
-                                               step="metric", old_points=old[0] if old else None,
-                                               new_points=points))
+                    history.append((assessment.pk, indicator.pk, "metric", old[0] if old else None, points, "",
+                                    now))
                 own[indicator.pk] = (points, value)
-        assessment.score, assessment.vetoed = indicator_points(
-            {k: v[0] for k, v in own.items()}, events[assessment.pk], indicators)
-        assessment.projected_stars = rules.final_stars(assessment.score, thresholds, vetoed=assessment.vetoed,
-                                                       previous=assessment.previous_stars,
-                                                       max_promotion=scheme.max_promotion)
-        assessment.computed_at = now
-        totals.append(assessment)
-    if upserts:
-        AssessmentItem.objects.bulk_create(upserts, batch_size=1000, update_conflicts=True,
-                                           unique_fields=["assessment", "indicator"],
-                                           update_fields=["points", "metric_value", "source"])
-    ScoreChange.objects.bulk_create(history, batch_size=1000)
-    # An upsert on the primary key: one statement per batch on both databases, where bulk_update's CASE per row
-    # grows with the batch.
-    Assessment.objects.bulk_create(totals, batch_size=1000, update_conflicts=True, unique_fields=["id"],
-                                   update_fields=TOTAL_FIELDS)
+        score, vetoed = ZERO, False
+        for indicator in indicators:
+            base = own.get(indicator.pk, (ZERO,))[0]
+            if indicator.veto:
+                vetoed = vetoed or base > 0
+            else:
+                score += min(max(base + events[assessment.pk].get(indicator.pk, ZERO), ZERO), maxima[indicator.pk])
+        stars = rules.final_stars(score, thresholds, vetoed=vetoed, previous=assessment.previous_stars,
+                                  max_promotion=scheme.max_promotion)
+        assessment.score, assessment.vetoed, assessment.projected_stars, assessment.computed_at = (
+            score, vetoed, stars, now)
+        totals.append((score, stars, vetoed, now, assessment.pk))
+    _write(upserts, history, totals)
     return len(history)
+
+
+def _write(upserts, history, totals):
+    """Raw executemany statements: the ORM's bulk_create prepares every value of every row in Python (most of
+    the time of a prefecture's scoring); an upsert on (assessment, indicator) is the same SQL on SQLite (≥ 3.24)
+    and PostgreSQL."""
+    item, change, assessment = (AssessmentItem._meta.db_table, ScoreChange._meta.db_table,
+                                Assessment._meta.db_table)
+    with connection.cursor() as cursor:
+        if upserts:
+            cursor.executemany(
+                f"INSERT INTO {item} (assessment_id, indicator_id, points, metric_value, source, note) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (assessment_id, indicator_id) DO UPDATE SET "
+                "points = excluded.points, metric_value = excluded.metric_value, source = excluded.source",
+                upserts)
+        if history:
+            cursor.executemany(
+                f"INSERT INTO {change} (assessment_id, indicator_id, step, old_points, new_points, reason, at) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)", history)
+        if totals:
+            cursor.executemany(f"UPDATE {assessment} SET score = %s, projected_stars = %s, vetoed = %s, "  # noqa: S608
+                               "computed_at = %s WHERE id = %s", totals)
 
 
 def refresh(assessment):
