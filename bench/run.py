@@ -65,6 +65,10 @@ def cases():
         ("home cards (县 user)", "badong", ("call", lambda: cards(badong_user))),
         ("home API (州 user)", "zhou", ("get", reverse("api-home"))),
         ("API people, county filter (州 user)", "zhou", ("get", f"/api/v1/people/?org={badong.pk}")),
+        # The yearly scoring of the prefecture (a job, seconds) is measured by bench/stars.py, which also creates
+        # the prefecture's assessments this map counts.
+        ("star map, prefecture (州 user)", "zhou", ("get", reverse("stars:map"))),
+        ("star map, county (县 user)", "badong", ("get", reverse("stars:map"))),
     ]
 
 

@@ -364,6 +364,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
+    # Choice sets that share a field name across apps get a name of their own (else a hash suffix and a warning).
+    "ENUM_NAME_OVERRIDES": {
+        "SchemeStatusEnum": "dangjian.stars.models.Scheme.Status",
+        "AssessmentStatusEnum": "dangjian.stars.models.Assessment.Status",
+        "StatusEnum": "dangjian.orgs.choices.Status",  # a member's status keeps its name
+    },
     "TITLE": "党建“三抓三促”工作平台 API",
     "DESCRIPTION": (
         "党建“三抓三促”工作平台的 REST 接口，供各级组织部门、乡镇和基层党组织的业务系统读写本组织及下级组织的数据。\n\n"

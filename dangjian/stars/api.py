@@ -4,7 +4,13 @@ the same scope, roles and rules as the pages, through the same services and sele
 import django_filters
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,6 +23,17 @@ from dangjian.orgs.models import Org
 from . import certificates, jobs, selectors, services, workflow
 from .capabilities import SCHEME_EDIT, SCORE_EVENT_RECORD, STARS_VIEW
 from .models import Assessment, AssessmentItem, Indicator, Scheme, ScoreEvent, StarAward
+
+
+def enum(choices, **kwargs):
+    """A choice field documented with its values inline: the choice sets of this app (`status` of schemes and
+    of assessments, the sectors of the tree) would otherwise collide by name with other apps' enum components."""
+
+    @extend_schema_field({"type": "string", "enum": [value for value, _label in choices]})
+    class Choice(serializers.ChoiceField):
+        pass
+
+    return Choice(choices, **kwargs)
 
 
 class ThresholdSerializer(serializers.Serializer):
@@ -34,7 +51,8 @@ class SchemeSerializer(serializers.ModelSerializer):
     thresholds = ThresholdSerializer(many=True)
     targets = TargetSerializer(many=True, required=False)
     levels = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=6))
-    sectors = serializers.ListField(child=serializers.ChoiceField(Org.Sector.choices), required=False)
+    sectors = serializers.ListField(child=enum(Org.Sector.choices), required=False)
+    status = enum(Scheme.Status.choices, read_only=True)
     automatic_share = serializers.SerializerMethodField()
 
     class Meta:
@@ -52,7 +70,7 @@ class SchemeCreateSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=1900, max_value=2100)
     name = serializers.CharField(max_length=100)
     levels = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=6))
-    sectors = serializers.ListField(child=serializers.ChoiceField(Org.Sector.choices), required=False)
+    sectors = serializers.ListField(child=enum(Org.Sector.choices), required=False)
     thresholds = serializers.JSONField(required=False)
     max_promotion = serializers.IntegerField(min_value=0, max_value=5, allow_null=True, required=False)
     notice_days = serializers.IntegerField(min_value=0, max_value=366, required=False)
@@ -62,7 +80,7 @@ class SchemeCreateSerializer(serializers.Serializer):
 class SchemeUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False)
     levels = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=6), required=False)
-    sectors = serializers.ListField(child=serializers.ChoiceField(Org.Sector.choices), required=False)
+    sectors = serializers.ListField(child=enum(Org.Sector.choices), required=False)
     thresholds = serializers.JSONField(required=False)
     max_promotion = serializers.IntegerField(min_value=0, max_value=5, allow_null=True, required=False)
     notice_days = serializers.IntegerField(min_value=0, max_value=366, required=False)
@@ -151,6 +169,7 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIV
 
 class IndicatorSerializer(serializers.ModelSerializer):
     table = serializers.JSONField(required=False)
+    method = enum(Indicator.Method.choices, read_only=True)
 
     class Meta:
         model = Indicator
@@ -162,7 +181,7 @@ class IndicatorInputSerializer(serializers.Serializer):
     category = serializers.CharField(max_length=50)
     name = serializers.CharField(max_length=100)
     max_points = serializers.DecimalField(max_digits=6, decimal_places=1)
-    method = serializers.ChoiceField(Indicator.Method.choices, default=Indicator.Method.MANUAL)
+    method = enum(Indicator.Method.choices, default=Indicator.Method.MANUAL)
     metric = serializers.CharField(max_length=80, required=False, allow_blank=True)
     table = serializers.JSONField(required=False)
     veto = serializers.BooleanField(default=False)
@@ -216,12 +235,13 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedA
 class ItemSerializer(serializers.Serializer):
     indicator = serializers.IntegerField()
     points = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False)
-    source = serializers.ChoiceField(AssessmentItem.Source.choices)
+    source = enum(AssessmentItem.Source.choices)
     note = serializers.CharField()
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
     items = serializers.SerializerMethodField()
+    status = enum(Assessment.Status.choices, read_only=True)
     score = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False, read_only=True)
 
     class Meta:
@@ -292,6 +312,7 @@ def _items(data):
 
 
 @extend_schema(tags=["stars"])
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("status", enum=Assessment.Status.values)]))
 class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIViewSet):
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
@@ -460,9 +481,15 @@ class MapRowSerializer(serializers.Serializer):
     down = serializers.IntegerField()
 
 
+class NotFoundSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class StarMapView(APIView):
     @extend_schema(tags=["stars"], parameters=[OpenApiParameter("org", int), OpenApiParameter("year", int)],
-                   responses=MapRowSerializer(many=True),
+                   responses={200: MapRowSerializer(many=True),
+                              404: OpenApiResponse(NotFoundSerializer, description=_("The organization is outside "
+                                                                                     "your scope."))},
                    description=_("Per child organization: counts by stars, share at three or more, target, and "
                                  "the movement since last year."))
     def get(self, request):

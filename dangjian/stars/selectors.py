@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from dangjian.core.scoping import get_visible_or_404
-from dangjian.orgs.models import ANCESTRY_COLUMNS, Level, Org
+from dangjian.orgs.models import ANCESTRY_COLUMNS, Level, Org, short_name
 
 from . import rules, workflow
 from .metrics import effective_stars
@@ -152,9 +152,9 @@ def _map_row(org, row, targets, year):
     three = sum(counts[rules.THREE:])
     share = round(100 * three / row["total"], 1) if row["total"] else 0.0
     target = rules.target_for(targets.get(row["scheme"]) or [], year)
-    return {"org": org, "counts": counts, "total": row["total"], "three_plus": three, "share": share,
-            "target": target, "reached": target is not None and row["total"] and share >= target,
-            "up": row["up"], "down": row["down"]}
+    return {"org": org, "short_name": short_name(org.name), "counts": counts, "total": row["total"],
+            "three_plus": three, "share": share, "target": target,
+            "reached": target is not None and row["total"] and share >= target, "up": row["up"], "down": row["down"]}
 
 
 def points_sum(queryset):
