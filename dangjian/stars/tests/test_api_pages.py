@@ -148,3 +148,33 @@ def test_lists_cost_a_fixed_number_of_queries(stars, url, django_assert_max_num_
     with django_assert_max_num_queries(16):
         response = client.get(target)
     assert response.status_code == 200
+
+
+def test_scheme_editor_pages(stars):
+    client = page_client(stars["county"])
+    response = client.post(reverse("stars:scheme_create"), {
+        "name": "巴东县2014年度星级评定方案", "year": 2014, "levels": [Level.VILLAGE], "five": "95", "four": "90",
+        "three": "85", "two": "80", "max_promotion": "1", "notice_days": "7", "targets": "2014 30\n2015 60"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    scheme = stars["scheme"].__class__.objects.get(year=2014)
+    assert scheme.notice_days == 7 and scheme.targets == [{"year": 2014, "share": 30.0}, {"year": 2015, "share": 60.0}]
+    response = client.post(reverse("stars:indicator_create", args=[scheme.pk]), {
+        "category": "教育培训", "name": "党员人数", "max_points": "10", "method": "metric", "metric": "orgs.members",
+        "table": "1 4\n10 10", "order": "1"})
+    assert response.status_code == 302
+    indicator = scheme.indicators.get()
+    assert indicator.table == [{"at_least": 1.0, "points": 4.0}, {"at_least": 10.0, "points": 10.0}]
+    response = client.post(reverse("stars:indicator_create", args=[scheme.pk]), {
+        "category": "教育培训", "name": "超分", "max_points": "5", "method": "metric", "metric": "orgs.members",
+        "table": "1 8"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200 and "不能超过" in response.content.decode()
+    response = client.post(reverse("stars:scheme_update", args=[scheme.pk]), {
+        "name": "改", "levels": [Level.VILLAGE], "five": "80", "four": "90", "notice_days": "5"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200 and "递减" in response.content.decode()
+    response = client.post(reverse("stars:scheme_action", args=[scheme.pk, "publish"]))
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    scheme.refresh_from_db()
+    assert scheme.status == "published" and scheme.assessments.count() == 2
+    response = client.get(reverse("stars:scheme_detail", args=[scheme.pk]))
+    assert "生成新版本" in response.content.decode()
