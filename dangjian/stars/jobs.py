@@ -6,10 +6,11 @@ import io
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit, jobs
-from dangjian.core.exceptions import NotInScope
+from dangjian.core.exceptions import NotInScope, ValidationError
 
 from . import scoring
 from .models import Assessment, Scheme
+from .services import require_scheme_owner
 
 
 @jobs.runner
@@ -37,12 +38,8 @@ def score_scheme_runner(*, job, progress, out):
 
 def start_scoring(*, actor, scheme):
     """Start the yearly scoring of a published scheme (its owner only)."""
-    from .services import require_scheme_owner
-
     require_scheme_owner(actor, scheme)
     if scheme.is_draft:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(_("Publish the scheme before scoring it."))
     return jobs.start(requester=actor, runner=score_scheme_runner, params={"scheme": scheme.pk},
                       label=_("Scoring: %(name)s") % {"name": scheme.name})

@@ -12,10 +12,10 @@ from dangjian.core import metrics as core_metrics
 from dangjian.core.forms import add_service_errors
 from dangjian.core.lists import paginate
 from dangjian.core.scoping import get_visible_or_404
-from dangjian.core.views import capability_required, perform_action, require_capability
+from dangjian.core.views import capability_required, perform_action
 from dangjian.orgs.models import Level
 
-from . import certificates, jobs, selectors, services, workflow
+from . import certificates, jobs, rules, selectors, services, workflow
 from .capabilities import SCHEME_EDIT, STARS_VIEW
 from .forms import EventForm, IndicatorForm, SchemeForm, TextForm
 from .models import Assessment, Indicator, StarAward
@@ -40,8 +40,6 @@ def scheme_list(request):
 @capability_required(SCHEME_EDIT)
 @require_http_methods(["GET", "POST"])
 def scheme_create(request):
-    from . import rules
-
     initial = {"year": selectors.default_year(), "levels": [Level.VILLAGE], "notice_days": rules.MIN_NOTICE_DAYS,
                "max_promotion": 1, "five": 95, "four": 90, "three": 85, "two": 80,
                "targets": "\n".join(f"{t['year']} {t['share']}" for t in rules.badong_targets(
@@ -251,5 +249,4 @@ def star_map(request):
 @capability_required(STARS_VIEW)
 def certificate(request, pk):
     award = get_visible_or_404(StarAward.objects.visible_to(request.user).select_related("org"), pk=pk)
-    require_capability(request.user, STARS_VIEW)
     return certificates.response(request.user, award)
