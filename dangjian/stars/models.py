@@ -7,6 +7,8 @@ Assessments, score events and awards are facts of the assessed organization (org
 by its ancestry columns.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -137,6 +139,9 @@ class Assessment(OrgFact):
     notice_until = models.DateField(_("notice until"), null=True, blank=True)
     awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
     computed_at = models.DateTimeField(_("automatic points computed at"), null=True, blank=True)
+    # The automatic indicators' points as last computed, {indicator id: [points, metric value]} (decimal strings):
+    # one row written per organization in a yearly scoring instead of one per automatic indicator (15 × 15,000).
+    automatic = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ScopedManager()
     view_capability = STARS_VIEW
@@ -154,6 +159,10 @@ class Assessment(OrgFact):
     def __str__(self):
         return f"{self.org}·{self.year}"
 
+    def automatic_points(self):
+        """{indicator id: (points, metric value)} of the automatic indicators."""
+        return {int(k): (Decimal(v[0]), Decimal(v[1])) for k, v in (self.automatic or {}).items()}
+
     @property
     def open(self):
         """Its points may still change (not approved yet)."""
@@ -161,16 +170,18 @@ class Assessment(OrgFact):
 
 
 class AssessmentItem(models.Model):
+    """Points typed for a manual indicator (automatic ones live in Assessment.automatic)."""
+
     class Source(models.TextChoices):
         MANUAL = "manual", _("By hand")
         METRIC = "metric", _("Automatic")
         EVENT = "event", _("Score event")
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="items")
+    # The unique (assessment, indicator) index serves the lookups by assessment.
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="items", db_index=False)
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     points = models.DecimalField(_("points"), default=0, **POINTS)  # before score events
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
-    metric_value = models.DecimalField(_("metric value"), null=True, blank=True, max_digits=14, decimal_places=2)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
@@ -196,7 +207,7 @@ class ScoreChange(models.Model):
     new_points = models.DecimalField(_("after"), **POINTS)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,10 +1,11 @@
 """Computing points: automatic indicators from the metric registry, and every assessment's score, veto and
 projected stars. One code path serves one assessment (at each step, on demand) and all the assessments of a
 scheme (the yearly scoring job): each metric is computed once for all the organizations given, never per
-organization, and the writes are bulk (an upsert of the changed items, the history of the changes, the
-assessments' totals), a chunk at a time so that a progress bar can follow.
+organization, and the writes are bulk (the history of the changes, then each assessment's automatic points and
+totals in one row), a chunk at a time so that a progress bar can follow.
 """
 
+import json
 from collections import defaultdict
 from decimal import Decimal
 
@@ -42,7 +43,8 @@ def metric_values(indicators, org_ids, year):
 
 def score(scheme, assessments, *, progress=None):
     """Recompute the automatic points and the totals of `assessments` (of `scheme`; approved ones are left as
-    they are). Returns the number of item points that changed."""
+    they are). Returns the number of assessments whose automatic points were written (first computed or
+    changed)."""
     assessments = [a for a in assessments if a.open]
     indicators = list(Indicator.objects.filter(scheme=scheme))
     automatic = [i for i in indicators if i.is_metric and registered_metric(i.metric)]
@@ -77,64 +79,72 @@ def _points(value, table, maximum):
 
 def _score_chunk(chunk, *, scheme, indicators, automatic, tables, values, thresholds, maxima):
     ids = [a.pk for a in chunk]
-    items = defaultdict(dict)
-    for assessment_id, indicator_id, points, value in AssessmentItem.objects.filter(
-            assessment_id__in=ids).values_list("assessment_id", "indicator_id", "points", "metric_value"):
-        items[assessment_id][indicator_id] = (points, value)
+    typed = defaultdict(dict)
+    for assessment_id, indicator_id, points in AssessmentItem.objects.filter(assessment_id__in=ids).values_list(
+            "assessment_id", "indicator_id", "points"):
+        typed[assessment_id][indicator_id] = points
     events = defaultdict(dict)
     for assessment_id, indicator_id, points in ScoreEvent.objects.filter(assessment_id__in=ids).values_list(
             "assessment_id", "indicator_id").annotate(p=Sum("applied")).order_by():
         events[assessment_id][indicator_id] = points or ZERO
-    upserts, history, totals = [], [], []
+    history, totals = [], []
+    written = 0
     now = timezone.now()
     for assessment in chunk:
-        own = items[assessment.pk]
+        stored = assessment.automatic or {}
+        computed, base = {}, dict(typed[assessment.pk])
         for indicator in automatic:
             value = values[indicator.metric].get(assessment.org_id, ZERO)
             points = _points(value, tables[indicator.pk], maxima[indicator.pk])
-            old = own.get(indicator.pk)
-            if old is None or old[0] != points or old[1] != value:
-                upserts.append((assessment.pk, indicator.pk, points, value, AssessmentItem.Source.METRIC, ""))
-                if old is None or old[0] != points:
-                    history.append((assessment.pk, indicator.pk, "metric", old[0] if old else None, points, "",
-                                    now))
-                own[indicator.pk] = (points, value)
+            key = str(indicator.pk)
+            computed[key] = [str(points), str(value)]
+            base[indicator.pk] = points
+            old = stored.get(key)
+            if old is not None and Decimal(old[0]) != points:  # a first computation is not a change
+                history.append((assessment.pk, indicator.pk, "metric", Decimal(old[0]), points, "", now))
+        written += computed != stored
         score, vetoed = ZERO, False
         for indicator in indicators:
-            base = own.get(indicator.pk, (ZERO,))[0]
+            points = base.get(indicator.pk, ZERO)
             if indicator.veto:
-                vetoed = vetoed or base > 0
+                vetoed = vetoed or points > 0
             else:
-                score += min(max(base + events[assessment.pk].get(indicator.pk, ZERO), ZERO), maxima[indicator.pk])
+                score += min(max(points + events[assessment.pk].get(indicator.pk, ZERO), ZERO), maxima[indicator.pk])
         stars = rules.final_stars(score, thresholds, vetoed=vetoed, previous=assessment.previous_stars,
                                   max_promotion=scheme.max_promotion)
         assessment.score, assessment.vetoed, assessment.projected_stars, assessment.computed_at = (
             score, vetoed, stars, now)
-        totals.append((score, stars, vetoed, now, assessment.pk))
-    _write(upserts, history, totals)
-    return len(history)
+        assessment.automatic = computed
+        totals.append((score, stars, vetoed, now, json.dumps(computed), assessment.pk))
+    _write(history, totals)
+    return written
 
 
-def _write(upserts, history, totals):
-    """Raw executemany statements: the ORM's bulk_create prepares every value of every row in Python (most of
-    the time of a prefecture's scoring); an upsert on (assessment, indicator) is the same SQL on SQLite (≥ 3.24)
-    and PostgreSQL."""
-    item, change, assessment = (AssessmentItem._meta.db_table, ScoreChange._meta.db_table,
-                                Assessment._meta.db_table)
+ROWS_PER_STATEMENT = 500  # multi-row VALUES: 3,500 parameters at most, far below SQLite's 32,766
+
+
+def _insert(cursor, head, rows):
+    """`head VALUES (…), (…) …` for `rows`, a few hundred rows per statement (one statement per row would cost a
+    round trip each on PostgreSQL)."""
+    if not rows:
+        return
+    one = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        batch = rows[start:start + ROWS_PER_STATEMENT]
+        cursor.execute(f"{head} VALUES {', '.join([one] * len(batch))}", [value for row in batch for value in row])
+
+
+def _write(history, totals):
+    """Raw SQL (the ORM's bulk_create and bulk_update prepare every value of every row in Python, most of the time
+    of a prefecture's scoring): the history rows, then one UPDATE by primary key per assessment (executemany,
+    pipelined by psycopg)."""
+    change, assessment = ScoreChange._meta.db_table, Assessment._meta.db_table
     with connection.cursor() as cursor:
-        if upserts:
-            cursor.executemany(
-                f"INSERT INTO {item} (assessment_id, indicator_id, points, metric_value, source, note) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (assessment_id, indicator_id) DO UPDATE SET "
-                "points = excluded.points, metric_value = excluded.metric_value, source = excluded.source",
-                upserts)
-        if history:
-            cursor.executemany(
-                f"INSERT INTO {change} (assessment_id, indicator_id, step, old_points, new_points, reason, at) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)", history)
+        _insert(cursor, f"INSERT INTO {change} (assessment_id, indicator_id, step, old_points, new_points, reason, "
+                "at)", history)
         if totals:
             cursor.executemany(f"UPDATE {assessment} SET score = %s, projected_stars = %s, vetoed = %s, "  # noqa: S608
-                               "computed_at = %s WHERE id = %s", totals)
+                               "computed_at = %s, automatic = %s WHERE id = %s", totals)
 
 
 def refresh(assessment):

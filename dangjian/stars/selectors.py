@@ -75,13 +75,15 @@ def assessment_page(user, assessment):
     event_sums = defaultdict(int)
     for event in events:
         event_sums[event.indicator_id] += event.applied
+    automatic = assessment.automatic_points()
     rows = []
     for indicator in indicators:
         item = items.get(indicator.pk)
-        base = item.points if item else 0
+        base, value = automatic.get(indicator.pk, (0, None)) if indicator.is_metric else (item.points if item else 0,
+                                                                                          None)
         total = base if indicator.veto else rules.clip(base + event_sums.get(indicator.pk, 0), indicator.max_points)
-        rows.append({"indicator": indicator, "item": item, "base": base, "events": event_sums.get(indicator.pk, 0),
-                     "total": total})
+        rows.append({"indicator": indicator, "item": item, "base": base, "value": value,
+                     "events": event_sums.get(indicator.pk, 0), "total": total})
     steps = workflow.steps_for(user, assessment)
     categories = defaultdict(list)
     for row in rows:

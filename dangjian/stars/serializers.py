@@ -135,6 +135,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def get_items(self, assessment):
         rows = [{"indicator": i.indicator_id, "points": float(i.points), "source": i.source, "note": i.note}
                 for i in assessment.items.all()]
+        rows += [{"indicator": pk, "points": float(points), "source": AssessmentItem.Source.METRIC,
+                  "note": f"{value:g}"} for pk, (points, value) in sorted(assessment.automatic_points().items())]
         rows += [{"indicator": e.indicator_id, "points": float(e.applied), "source": AssessmentItem.Source.EVENT,
                   "note": e.reason} for e in assessment.events.all()]
         return rows

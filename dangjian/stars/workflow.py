@@ -306,8 +306,11 @@ def score_event_record(*, actor, assessment, indicator, points, reason, recorded
     if len(reason) < 2:
         raise ValidationError({"reason": _("Give the reason for the score event.")})
     recorded_on = recorded_on or timezone.localdate()
-    item = AssessmentItem.objects.filter(assessment=assessment, indicator=indicator).first()
-    base = item.points if item else 0
+    if indicator.is_metric:
+        base = assessment.automatic_points().get(indicator.pk, (0,))[0]
+    else:
+        item = AssessmentItem.objects.filter(assessment=assessment, indicator=indicator).first()
+        base = item.points if item else 0
     current = base + sum(e for e in ScoreEvent.objects.filter(assessment=assessment, indicator=indicator)
                          .values_list("applied", flat=True))
     applied, _clipped = rules.clip_event(current, points, indicator.max_points)

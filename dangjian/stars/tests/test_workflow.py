@@ -67,7 +67,6 @@ def test_the_whole_way_with_history_and_authors(stars):
     history = list(ScoreChange.objects.filter(assessment=a).order_by("pk").values_list("step", "author__username",
                                                                                          "new_points"))
     assert ("self", "yunlong", 55) in history and ("review", "xinling", 60) in history
-    assert ("metric", None, 0) in history
     assert AuditEntry.objects.filter(action="stars.assessment.award", object_id=str(a.pk)).exists()
 
 
@@ -182,3 +181,20 @@ def test_second_year_below_three_stars_flags_rectification(stars):
     a = to_notice(s, a)
     a = workflow.assessment_award(actor=s["county"], assessment=a)
     assert a.stars < 3 and a.rectification
+
+
+def test_automatic_points_follow_the_records_and_keep_their_history(stars):
+    from dangjian.conftest import make_person
+    from dangjian.orgs import services as org_services
+    from dangjian.orgs.choices import Title
+
+    a = workflow.assessment_recompute(actor=stars["village"], assessment=stars["assessment"])
+    indicator = ind(a.scheme, "书记在岗")
+    assert a.automatic_points()[indicator.pk] == (0, 1)  # no secretary yet: 1 organization without one
+    person = make_person(stars["yunlong"])
+    org_services.position_appoint(actor=stars["county"], person=person, org=stars["yunlong"], title=Title.SECRETARY,
+                                  start_date=datetime.date(2012, 3, 1))
+    a = workflow.assessment_recompute(actor=stars["village"], assessment=a)
+    assert a.automatic_points()[indicator.pk] == (20, 0) and a.score == 20
+    change = ScoreChange.objects.get(assessment=a, step="metric")
+    assert (change.old_points, change.new_points, change.author) == (0, 20, None)
