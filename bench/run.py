@@ -65,6 +65,11 @@ def cases():
         ("home cards (县 user)", "badong", ("call", lambda: cards(badong_user))),
         ("home API (州 user)", "zhou", ("get", reverse("api-home"))),
         ("API people, county filter (州 user)", "zhou", ("get", f"/api/v1/people/?org={badong.pk}")),
+        ("supervised tasks issued (州 user)", "zhou", ("get", reverse("supervision:issued"))),
+        ("supervised tasks issued (县 user)", "badong", ("get", reverse("supervision:issued"))),
+        ("supervised tasks assigned (州 user)", "zhou", ("get", reverse("supervision:assigned"))),
+        ("supervised tasks overdue (州 user)", "zhou", ("get", reverse("supervision:assigned") + "?light=red")),
+        ("API task assignments (州 user)", "zhou", ("get", "/api/v1/task-assignments/")),
         # The yearly scoring of the prefecture (a job, seconds) is measured by bench/stars.py, which also creates
         # the prefecture's assessments this map counts.
         ("star map, prefecture (州 user)", "zhou", ("get", reverse("stars:map"))),

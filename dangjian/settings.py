@@ -63,8 +63,28 @@ def _local_secret(name, nbytes):
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret("DJANGO_SECRET_KEY", 32)
-# 32 bytes hex: SM4 data key and HMAC-SM3 index key are derived from it (core.crypto).
+# 32 bytes hex: SM4 data key and HMAC-SM3 index key are derived from it (core.crypto). Its version (default 1) is
+# written in every ciphertext ("v2:…"); after a rotation the retired keys stay listed as "version:hex" pairs until
+# `manage.py data_key_rotate` has re-encrypted every value (core.datakeys; docs/security.md, "The data key").
 DANGJIAN_DATA_KEY = os.environ.get("DANGJIAN_DATA_KEY") or _local_secret("DANGJIAN_DATA_KEY", 32)
+
+
+def _data_key_ring():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dangjian.core import datakeys
+
+    try:  # a key ring that cannot be read or used is wrong in every environment; production also checks lengths
+        version = datakeys.parse_version(os.environ.get("DANGJIAN_DATA_KEY_VERSION", "1"))
+        old_keys = datakeys.parse_old_keys(os.environ.get("DANGJIAN_DATA_OLD_KEYS", ""))
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+    if problems := datakeys.ring_problems(DANGJIAN_DATA_KEY, version, old_keys):
+        raise ImproperlyConfigured("; ".join(problems))
+    return version, old_keys
+
+
+DANGJIAN_DATA_KEY_VERSION, DANGJIAN_DATA_OLD_KEYS = _data_key_ring()
 # 32 bytes hex: the HMAC-SM3 key of the audit chain (core.audit), kept outside the database like the data key.
 # After a rotation the previous keys stay listed (comma-separated) so older entries still verify.
 DANGJIAN_AUDIT_KEY = os.environ.get("DANGJIAN_AUDIT_KEY") or _local_secret("DANGJIAN_AUDIT_KEY", 32)
@@ -86,11 +106,13 @@ def _production_refusals():
         refusals.append("DJANGO_SECRET_KEY must be at least 50 characters (run `manage.py generate_secrets`)")
     elif SECRET_KEY.lower() in INSECURE_SECRET_KEYS or SECRET_KEY.startswith("django-insecure-"):
         refusals.append("DJANGO_SECRET_KEY is a default or development key (run `manage.py generate_secrets`)")
-    try:
-        if len(bytes.fromhex(DANGJIAN_DATA_KEY)) != 32:
-            raise ValueError
-    except ValueError:
-        refusals.append("DANGJIAN_DATA_KEY must be 32 bytes in hex (64 characters)")
+    from dangjian.core import datakeys
+
+    refusals += datakeys.ring_problems(DANGJIAN_DATA_KEY, DANGJIAN_DATA_KEY_VERSION, DANGJIAN_DATA_OLD_KEYS,
+                                       key_length=datakeys.PRODUCTION_KEY_BYTES)
+    if os.environ.get("DANGJIAN_OTP_REQUIRED", "1") != "1":
+        refusals.append("DANGJIAN_OTP_REQUIRED must stay 1 in production: the roles that reveal personal data sign "
+                        "in with a second factor")
     return refusals
 
 
@@ -110,6 +132,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.dashboard",
     "dangjian.demo",
+    "dangjian.supervision",
     "dangjian.stars",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -124,6 +147,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -143,8 +168,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: request.user.is_verified() (the session passed the second factor).
+    "django_otp.middleware.OTPMiddleware",
     "dangjian.accounts.middleware.SessionLifetimeMiddleware",
     "dangjian.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "dangjian.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -262,6 +290,14 @@ LOGIN_IP_FAILURE_WINDOW = timedelta(minutes=10)
 # within the window is refused further member-record writes with an ID number, and flagged.
 ID_DUPLICATE_PROBE_LIMIT = int(os.environ.get("DANGJIAN_ID_DUPLICATE_PROBE_LIMIT", "5"))
 ID_DUPLICATE_PROBE_WINDOW = timedelta(hours=1)
+# Second factor (TOTP, django-otp; issue 6 finding 1): roles that reveal personal data must sign in with a code
+# in production. Development and the demo offer it without requiring it (an account with a device still gives
+# its code). Production refuses to start with it off (see _production_refusals above).
+OTP_REQUIRED = os.environ.get("DANGJIAN_OTP_REQUIRED", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = os.environ.get("DANGJIAN_OTP_ISSUER", "党建工作平台")
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own back-off after a wrong code (1 s, 2 s, 4 s…), beside the lockout
+# How long the code page waits for the code after a correct password (the password step is forgotten after).
+OTP_LOGIN_TIMEOUT = timedelta(minutes=5)
 
 # --- Cache: shared by every worker process (throttles, login counters) --------------------------------------
 # The database cache by default (its table is created by the accounts migration `cache_table`); Redis when
@@ -407,6 +443,11 @@ JOBS_DIR = VAR_DIR / "jobs"
 JOB_RESULT_TTL = timedelta(hours=int(os.environ.get("DANGJIAN_JOB_RESULT_HOURS", "24")))
 # Exports of more rows than this run as a background job with a progress bar instead of inside the request.
 EXPORT_JOB_THRESHOLD = int(os.environ.get("DANGJIAN_EXPORT_JOB_THRESHOLD", "5000"))
+
+# 跟踪督办: an overdue task is escalated to the level above the assignee this many days after its deadline, then
+# to the level above that this many days later (`manage.py supervision_escalate`, run daily).
+SUPERVISION_ESCALATE_AFTER_DAYS = int(os.environ.get("DANGJIAN_SUPERVISION_ESCALATE_AFTER_DAYS", "1"))
+SUPERVISION_ESCALATE_AGAIN_DAYS = int(os.environ.get("DANGJIAN_SUPERVISION_ESCALATE_AGAIN_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

@@ -31,7 +31,7 @@ from dangjian.core.validators import normalize_id_number, validate_id_number
 from dangjian.orgs.api import OrgRefSerializer
 from dangjian.orgs.models import Org
 
-from . import selectors, services, throttle
+from . import otp, selectors, services, throttle
 from .filters import UserFilter
 from .lockout import is_locked_out, lockout_message, login_failed_message
 from .models import User
@@ -43,10 +43,16 @@ from .roles import Role, granted
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(max_length=10, required=False, allow_blank=True,
+                                help_text=_("The current code of the account's authenticator app: required when the "
+                                            "account has a second factor."))
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text=_('Send it as the header "Authorization: Token <token>".'))
+    otp_enrolment_required = serializers.BooleanField(
+        help_text=_("The account must enrol a second factor first: until then the token only reaches "
+                    "/api/v1/auth/otp/ (GET, then confirm)."))
 
 
 class TokenRateThrottle(ScopedRateThrottle):
@@ -72,7 +78,9 @@ class ObtainTokenView(APIView):
             200: TokenSerializer,
             400: OpenApiResponse(description=_("Wrong credentials or disabled account: one same message. After too "
                                                "many failures the username is locked for a while, whether such "
-                                               "an account exists or not, and the message says until when.")),
+                                               "an account exists or not, and the message says until when. An "
+                                               "account with a second factor answers 400 on the field `otp` when "
+                                               "the code is missing or wrong (counted like a wrong password).")),
             429: OpenApiResponse(description=_("Too many requests, or too many failed logins from the client's "
                                                "address (login page and API together): retry later.")),
         },
@@ -89,10 +97,26 @@ class ObtainTokenView(APIView):
             message = (lockout_message(serializer.validated_data["username"]) if is_locked_out(request._request)
                        else login_failed_message())
             raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
+        if user.otp_enrolled:
+            self._check_code(request, user, serializer.validated_data.get("otp", ""))
         with transaction.atomic():
             user_logged_in.send(sender=user.__class__, request=request._request, user=user)
             token = services.token_issue(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token.key, "otp_enrolment_required": otp.must_enrol(user)})
+
+    @staticmethod
+    def _check_code(request, user, code):
+        """The second factor after a right password: a missing or wrong code is a failed login (accounts.otp)."""
+        device = otp.confirmed_device(user)
+        locked = otp.locked_message(user, device)
+        if locked:
+            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [locked]})
+        if not (code or "").strip():
+            otp.count_failure(request._request, user)
+            raise ValidationError({"otp": [otp.locked_message(user) or otp.missing_code_message()]})
+        if device is None or not otp.check_code(request._request, user, device, code):
+            raise ValidationError({"otp": [otp.locked_message(user) or otp.wrong_code_message()]})
+        otp.audit_verified(user)
 
 
 @extend_schema(tags=["auth"])
@@ -110,6 +134,54 @@ class LogoutView(APIView):
         else:
             user_logged_out.send(sender=user.__class__, request=request._request, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- second factor enrolment ------------------------------------------------------------------------------------
+
+
+class OtpEnrolmentSerializer(serializers.Serializer):
+    confirmed = serializers.BooleanField(help_text=_("Whether the account already has a confirmed second factor."))
+    otpauth_uri = serializers.CharField(
+        allow_null=True, help_text=_("otpauth:// URI of the pending device (its key included), for an authenticator "
+                                     "app; null once a second factor is confirmed."))
+    secret = serializers.CharField(allow_null=True, help_text=_("The same key in base32, for typing by hand."))
+
+
+class OtpCodeSerializer(serializers.Serializer):
+    otp = serializers.CharField(max_length=10, help_text=_("The code the authenticator app shows now."))
+
+
+@extend_schema(tags=["auth"])
+class OtpEnrolmentView(APIView):
+    """Enrol a second factor: GET creates the account's pending device (once) and answers its otpauth URI; the
+    key is never shown again once confirmed (POST confirm/)."""
+
+    @extend_schema(responses=OtpEnrolmentSerializer)
+    def get(self, request):
+        user = request.user
+        device = otp.enrolment_device(user)
+        if device is None:
+            return Response({"confirmed": True, "otpauth_uri": None, "secret": None})
+        return Response({"confirmed": False, "otpauth_uri": device.config_url,
+                         "secret": otp.secret_text(device).replace(" ", "")})
+
+
+@extend_schema(tags=["auth"])
+class OtpConfirmView(APIView):
+    """Confirm the pending device with its first code. A wrong code is counted like a wrong password."""
+
+    throttle_classes = [TokenRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(request=OtpCodeSerializer, responses={
+        200: OtpEnrolmentSerializer,
+        400: OpenApiResponse(description=_("Wrong or expired code, already enrolled, or the account is locked.")),
+    })
+    def post(self, request):
+        data = OtpCodeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        otp.otp_confirm(request=request._request, user=request.user, code=data.validated_data["otp"])
+        return Response({"confirmed": True, "otpauth_uri": None, "secret": None})
 
 
 # --- the caller ----------------------------------------------------------------------------------------------
@@ -145,12 +217,22 @@ class MeView(APIView):
 class UserSerializer(serializers.ModelSerializer):
     org = OrgRefSerializer(read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
+    pending_role = serializers.SerializerMethodField(help_text=_(
+        "A role that reveals personal data, requested and waiting for the security administrator's approval "
+        "(null when none); until then the account keeps `role`."))
 
     class Meta:
         model = User
-        fields = ["id", "username", "name", "org", "role", "role_display", "person", "is_active",
-                  "must_change_password", "date_joined", "last_login", "password_changed_at"]
+        fields = ["id", "username", "name", "org", "role", "role_display", "pending_role", "person", "is_active",
+                  "must_change_password", "otp_enrolled", "date_joined", "last_login", "password_changed_at"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))  # a value of `role` (one enum, one name)
+    def get_pending_role(self, user):
+        if hasattr(user, "pending_role"):  # annotated by selectors.users_for (lists: no query per row)
+            return user.pending_role
+        grant = selectors.pending_grant(user)
+        return grant.role if grant else None
 
 
 _ID_NUMBER_HELP = _("Optional: the ID number of this person's member record in the organization or below; the "
@@ -270,6 +352,8 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIVie
 api_urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("auth/logout/", LogoutView.as_view(), name="api-logout"),
+    path("auth/otp/", OtpEnrolmentView.as_view(), name="api-otp"),
+    path("auth/otp/confirm/", OtpConfirmView.as_view(), name="api-otp-confirm"),
     path("me/", MeView.as_view(), name="api-me"),
 ]
 

@@ -14,6 +14,16 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
     keyword = "Token"
 
+    def authenticate(self, request):
+        """An account that must enrol a second factor (accounts.otp.must_enrol) reaches only /api/v1/auth/ (the
+        enrolment, logout) with its token until it has. Tokens of enrolled accounts were issued after a code."""
+        from .otp import must_enrol, second_factor_due_message
+
+        result = super().authenticate(request)
+        if result is not None and must_enrol(result[0]) and not request.path.startswith("/api/v1/auth/"):
+            raise exceptions.PermissionDenied(second_factor_due_message())
+        return result
+
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
         now = timezone.now()

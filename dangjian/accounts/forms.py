@@ -152,3 +152,19 @@ class UserUpdateForm(_AccountFields):
 
 class PasswordResetByAdminForm(StyledFormMixin, _NewPasswordFields):
     service_errors = {"password": "password1"}
+
+
+# --- second factor and role grants ------------------------------------------------------------------------------
+
+
+class OtpCodeForm(StyledFormMixin, forms.Form):
+    otp = forms.CharField(
+        label=_("One-time code"), max_length=10, strip=True,
+        help_text=_("The 6-digit code your authenticator app shows now."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
+                                      "pattern": "[0-9 ]*"}),
+    )
+
+
+class ReasonForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

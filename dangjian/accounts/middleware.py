@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
@@ -51,3 +53,36 @@ class PasswordChangeRequiredMiddleware:
         ):
             return redirect(reverse("accounts:password_change"))
         return self.get_response(request)
+
+
+# Paths an account that still owes its second factor can reach (a password change comes first when due).
+_SECOND_FACTOR_OPEN = ("/accounts/otp/", "/accounts/password/", "/accounts/logout/", "/static/",
+                       "/api/v1/auth/")
+
+
+class SecondFactorMiddleware:
+    """After django-otp's OTPMiddleware: a signed-in account with a confirmed device whose session has not
+    given a code is sent to the code page; an account that must have a device and has none (OTP_REQUIRED, a role
+    that reveals personal data) is sent to enrolment. Session calls to the API get 403 until then; token clients
+    are held back by api_auth. Reads only the user row (`otp_enrolled`): no query per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import otp
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(_SECOND_FACTOR_OPEN):
+            return self.get_response(request)
+        if user.otp_enrolled and not user.is_verified():
+            target = "accounts:otp_verify"
+        elif otp.must_enrol(user):
+            target = "accounts:otp_enrol"
+        else:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse({"detail": str(otp.second_factor_due_message())}, status=403)
+        return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")

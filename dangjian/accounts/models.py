@@ -54,6 +54,11 @@ class User(AbstractBaseUser):
     # When the current API token was issued (one token per account): it ends API_TOKEN_MAX_AGE later, however
     # often it is used (Token.created slides with each use, for the idle timeout).
     token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Whether the account has a confirmed second-factor device (accounts.otp keeps it in step with django-otp's
+    # device table in the same transaction), so the login middleware decides without a query per request.
+    otp_enrolled = models.BooleanField(_("second factor enrolled"), default=False, editable=False)
+    # The security administrator reset the account's second factor: the owner is told once, at next login.
+    otp_reset_notice = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
     USERNAME_FIELD = "username"
@@ -124,3 +129,44 @@ class PreviousPassword(models.Model):
 
     def __str__(self):
         return f"{self.user_id}@{self.used_until:%Y-%m-%d}"
+
+
+class RoleGrant(models.Model):
+    """A role that a system administrator asked to give and that only the security administrator can give: a role
+    whose holders reveal personal data (accounts.otp.role_requires_second_factor). Until it is approved the
+    account keeps its role (a new account: member); one pending request per account."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="grant_requests")
+    role = models.CharField(_("requested role"), max_length=16, choices=Role.choices)
+    org = models.ForeignKey("orgs.Org", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(User, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(User, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_field = "org"
+    view_capability = SECURITY_MANAGE
+    edit_capability = SECURITY_MANAGE
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(status="pending"), name="rolegrant_one_pending"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="rolegrant_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.role} ({self.status})"

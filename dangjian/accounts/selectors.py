@@ -24,12 +24,20 @@ from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import Person
 from dangjian.orgs.selectors.people import by_id_number
 
-from .models import User
+from .models import RoleGrant, User
 
 
 def users_for(actor):
-    """Accounts the actor manages: their organization's subtree (none without ``user.manage``)."""
-    return User.objects.visible_to(actor).select_related("org")
+    """Accounts the actor manages: their organization's subtree (none without ``user.manage``), each with the
+    role a pending grant asks for (`pending_role`, None when there is none) in the same query."""
+    pending = RoleGrant.objects.filter(user=models.OuterRef("pk"), status=RoleGrant.Status.PENDING)
+    return (User.objects.visible_to(actor).select_related("org")
+            .annotate(pending_role=models.Subquery(pending.values("role")[:1])))
+
+
+def pending_grant(user):
+    """The account's role request waiting for the security administrator, or None."""
+    return RoleGrant.objects.filter(user=user, status=RoleGrant.Status.PENDING).first()
 
 
 def member_by_id_number(org, id_number):
@@ -46,6 +54,27 @@ def member_by_id_number(org, id_number):
 def security_scope_users(actor):
     """Accounts whose login security the (security administrator) actor looks after: their subtree."""
     return User.objects.allowed(actor, "unlock")
+
+
+def grants_for(actor):
+    """Role grants of the accounts in the (security administrator) actor's subtree."""
+    return RoleGrant.objects.visible_to(actor).select_related("user", "org", "requested_by")
+
+
+def pending_grants(actor):
+    """Requests waiting for the actor's decision, oldest first. One query."""
+    return list(grants_for(actor).filter(status=RoleGrant.Status.PENDING).order_by("requested_at", "pk")[:200])
+
+
+def second_factor_accounts(actor):
+    """Accounts of the actor's subtree in a sensitive role (accounts.grants: they reveal personal data or manage
+    security), and any other account that has a second factor: who has enrolled, who has not. One query."""
+    from .grants import role_needs_approval
+    from .roles import Role
+
+    roles = [role for role in Role.values if role_needs_approval(role)]
+    return list(security_scope_users(actor).filter(models.Q(role__in=roles) | models.Q(otp_enrolled=True))
+                .select_related("org").order_by("otp_enrolled", "username")[:500])
 
 
 def password_policy():

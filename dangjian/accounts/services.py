@@ -36,7 +36,7 @@ from dangjian.core.exceptions import NotInScope
 from dangjian.core.scoping import require
 from dangjian.orgs.models import Org, Person
 
-from . import selectors
+from . import grants, selectors
 from .capabilities import SECURITY_MANAGE, USER_MANAGE
 from .models import PreviousPassword, User
 from .roles import ADMIN_ROLES, ALLOWED_LEVELS, RANK, Role
@@ -165,6 +165,8 @@ def user_create(*, actor, username, name, org, role, password, person=None, must
         require(Org.objects.visible_to(actor), org)
     if actor is not None or settings.PRODUCTION:
         must_change_password = True
+    # A role that reveals personal data waits for the security administrator (accounts.grants).
+    requested_role = role if grants.needs_approval(actor, role) else None
     user = User(
         username=(username or "").strip().lower(), name=(name or "").strip(), org=org, role=role, person=person,
         must_change_password=bool(must_change_password),
@@ -181,10 +183,14 @@ def user_create(*, actor, username, name, org, role, password, person=None, must
             errors.setdefault(field, messages)
     _validate_password(password, user, errors)
     _raise(errors)
+    if requested_role:
+        user.role = grants.WAITING_ROLE
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save()
     audit.record("user.create", actor=actor, obj=user, after=audit.snapshot(user))
+    if requested_role:
+        grants.grant_request(actor=actor, user=user, role=requested_role, org=org)
     return user
 
 
@@ -210,6 +216,12 @@ def user_update(*, actor, user, **fields):
         if not errors:
             errors.update(grant_errors(actor, new_org, new_role))
     _raise(errors)
+    # A role that reveals personal data waits for the security administrator (accounts.grants); any other change
+    # of role or organization withdraws a request still pending.
+    requested_role = new_role if new_role != user.role and grants.needs_approval(actor, new_role) else None
+    if requested_role:
+        fields = {**fields, "role": user.role}
+    moved = new_org is not None and new_org.pk != user.org_id
     for name in USER_FIELDS:
         if name in fields:
             value = fields[name]
@@ -223,6 +235,10 @@ def user_update(*, actor, user, **fields):
     _raise(errors)
     user.save()
     audit.record("user.update", actor=actor, obj=user, before=before, after=audit.snapshot(user))
+    if requested_role:
+        grants.grant_request(actor=actor, user=user, role=requested_role, org=user.org)
+    elif moved or before.get("role") != user.role:
+        grants.withdraw_pending(user=user, reason=_("The account's role or organization was changed."))
     return user
 
 
@@ -233,6 +249,12 @@ def user_reset_password(*, actor, user, password):
     if user.pk == actor.pk:
         raise ValidationError({"password": _("Change your own password on the “Change password” page.")})
     _require_manageable(actor, user)
+    if grants.role_needs_approval(user.role) and not user.otp_enrolled:
+        # The system administrator would know the password of an account that reveals personal data (or approves
+        # such roles) with no second factor to stop them: the security administrator issues it (accounts.grants).
+        raise ValidationError({"password": _(
+            "This account reveals personal data or manages security and has no second factor yet: its temporary "
+            "password is issued by the security administrator.")})
     errors = {}
     _validate_password(password, user, errors)
     _raise(errors)

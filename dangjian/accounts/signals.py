@@ -26,6 +26,21 @@ def _logged_in(sender, request, user, **kwargs):
 
     mark_session_start(request, user)
     audit.record("auth.login", actor=user, obj=user)
+    _tell_second_factor_reset(request, user)
+
+
+def _tell_second_factor_reset(request, user):
+    """A page login of an account whose second factor the security administrator reset: told once."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    from .otp import take_reset_notice
+
+    session = getattr(request, "session", None)
+    if (user.otp_reset_notice and session is not None and session.get("_auth_user_id") == str(user.pk)
+            and hasattr(request, "_messages") and take_reset_notice(user)):
+        messages.warning(request, _("Your second-factor device was reset by the security administrator. If you "
+                                    "did not ask for it, tell the security administrator at once."))
 
 
 @receiver(user_login_failed)
@@ -33,7 +48,9 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     from .throttle import note_failure
 
     note_failure(request)
-    audit.record("auth.login_failed", actor=None, outcome=AuditEntry.Outcome.FAILURE,
+    # A wrong second-factor code after a right password (accounts.otp) counts like a wrong password.
+    action = "auth.otp_failed" if credentials.get("second_factor") else "auth.login_failed"
+    audit.record(action, actor=None, outcome=AuditEntry.Outcome.FAILURE,
                  **_account_target(credentials.get("username")))
 
 

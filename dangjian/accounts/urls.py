@@ -9,6 +9,8 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("me/", views.profile, name="profile"),
+    path("otp/verify/", views.otp_verify, name="otp_verify"),
+    path("otp/enrol/", views.otp_enrol, name="otp_enrol"),
     # system administrator
     path("users/", views.user_list, name="user_list"),
     path("users/export/", views.user_export, name="user_export"),
@@ -21,6 +23,10 @@ urlpatterns = [
     # security administrator
     path("security/", views.security, name="security"),
     path("security/unlock/", views.account_unlock, name="account_unlock"),
+    path("security/grants/<int:pk>/approve/", views.grant_approve, name="grant_approve"),
+    path("security/grants/<int:pk>/reject/", views.grant_reject, name="grant_reject"),
+    path("security/users/<int:pk>/otp-reset/", views.otp_reset, name="otp_reset"),
+    path("security/users/<int:pk>/password/", views.security_password_reset, name="security_password_reset"),
     # audit administrator
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/export/", views.audit_export, name="audit_export"),

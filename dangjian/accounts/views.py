@@ -1,12 +1,18 @@
 import json
+from urllib.parse import quote
 
+import django_otp
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -20,12 +26,14 @@ from dangjian.core.scoping import get_visible_or_404
 from dangjian.core.views import capability_required, perform_action, require_capability
 from dangjian.orgs.models import Person
 
-from . import selectors, services
+from . import grants, otp, selectors, services
 from .capabilities import SECURITY_MANAGE, USER_MANAGE
 from .filters import AuditEntryFilter, UserFilter
 from .forms import (
     LoginForm,
+    OtpCodeForm,
     PasswordResetByAdminForm,
+    ReasonForm,
     StyledPasswordChangeForm,
     UserCreateForm,
     UserUpdateForm,
@@ -45,6 +53,100 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """An account with a second factor is not signed in yet: the code page finishes the login (no session,
+        no audit "auth.login" and no reset of the failure count before the code is right)."""
+        user = form.get_user()
+        if not user.otp_enrolled:
+            return super().form_valid(form)
+        self.request.session[PENDING_LOGIN_KEY] = {
+            "user": user.pk, "backend": user.backend, "at": timezone.now().timestamp(),
+        }
+        return redirect(f"{reverse('accounts:otp_verify')}?next={quote(self.get_redirect_url() or '')}")
+
+
+# Session key of a login whose password was right and whose code is still due (LoginView → otp_verify).
+PENDING_LOGIN_KEY = "dangjian_otp_pending"
+
+
+def _safe_next(request, default="home"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+def _pending_login(request):
+    """The account whose password was just right, while its code is due (OTP_LOGIN_TIMEOUT), else None."""
+    from .models import User
+
+    pending = request.session.get(PENDING_LOGIN_KEY)
+    if not isinstance(pending, dict):
+        return None
+    age = timezone.now().timestamp() - float(pending.get("at") or 0)
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is None or not 0 <= age <= settings.OTP_LOGIN_TIMEOUT.total_seconds():
+        request.session.pop(PENDING_LOGIN_KEY, None)
+        return None
+    user.backend = pending.get("backend")
+    return user
+
+
+def otp_verify(request):
+    """The code step of a login (after the password), or of a signed-in session that has not given it."""
+    signed_in = request.user.is_authenticated
+    user = request.user if signed_in else _pending_login(request)
+    if user is None:
+        return redirect("accounts:login")
+    if signed_in and (request.user.is_verified() or not user.otp_enrolled):
+        return redirect(_safe_next(request))
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = otp.confirmed_device(user)
+        locked = otp.locked_message(user, device)
+        if locked:
+            form.add_error("otp", locked)
+        elif device is not None and otp.check_code(request, user, device, form.cleaned_data["otp"]):
+            otp.audit_verified(user)
+            if signed_in:
+                django_otp.login(request, device)
+            else:
+                request.session.pop(PENDING_LOGIN_KEY, None)
+                user.otp_device = device  # django-otp's user_logged_in receiver keeps it in the new session
+                auth_login(request, user, backend=user.backend)
+            return redirect(_safe_next(request))
+        else:
+            form.add_error("otp", otp.locked_message(user) or otp.wrong_code_message())
+    return render(request, "accounts/otp_verify.html", {
+        "form": form, "account": user, "next": request.POST.get("next") or request.GET.get("next", ""),
+    })
+
+
+@login_required
+def otp_enrol(request):
+    """Enrolment: the QR code and the key in text, confirmed with the first code."""
+    user = request.user
+    if user.otp_enrolled:
+        messages.info(request, _("A second factor is already enrolled for your account."))
+        return redirect("accounts:profile")
+    device = otp.enrolment_device(user)
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = otp.otp_confirm(request=request, user=user, code=form.cleaned_data["otp"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            django_otp.login(request, device)
+            messages.success(request, _("Your second factor is enrolled. From now on you give a code at every "
+                                        "login."))
+            return redirect(_safe_next(request))
+    return render(request, "accounts/otp_enrol.html", {
+        "form": form, "qr_svg": otp.qr_svg(device), "secret": otp.secret_text(device),
+        "required": otp.must_enrol(user), "next": request.POST.get("next") or request.GET.get("next", ""),
+    })
 
 
 class LogoutView(auth_views.LogoutView):
@@ -68,7 +170,10 @@ def password_change(request):
 
 @login_required
 def profile(request):
-    return render(request, "accounts/profile.html", {"account": request.user})
+    return render(request, "accounts/profile.html", {
+        "account": request.user, "pending_grant": selectors.pending_grant(request.user),
+        "requires_second_factor": otp.requires_second_factor(request.user),
+    })
 
 
 # --- user management (system administrator) ------------------------------------------------------------------
@@ -118,12 +223,20 @@ def user_create(request):
         else:
             messages.success(request, _("The account %(username)s was created. Its password must be changed at "
                                         "first login.") % {"username": account.username})
+            _say_pending(request, account)
             return redirect("accounts:user_detail", pk=account.pk)
     return render(request, "accounts/user_form.html", {"form": form, "account": None})
 
 
 def _account(request, pk):
     return get_visible_or_404(selectors.users_for(request.user), pk=pk)
+
+
+def _say_pending(request, account):
+    grant = selectors.pending_grant(account)
+    if grant is not None:
+        messages.warning(request, _("The role “%(role)s” reveals personal data: it is given once the security "
+                                    "administrator approves the request.") % {"role": grant.get_role_display()})
 
 
 @capability_required(USER_MANAGE)
@@ -133,6 +246,7 @@ def user_detail(request, pk):
     return render(request, "accounts/user_detail.html", {
         "account": account, "person_name": person_name, "is_self": account.pk == request.user.pk,
         "can_manage": services.can_manage(request.user, account),
+        "pending_grant": selectors.pending_grant(account),
     })
 
 
@@ -144,11 +258,12 @@ def user_update(request, pk):
     form = UserUpdateForm(request.POST or None, actor=request.user, account=account)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(actor=request.user, user=account, **form.changes())
+            account = services.user_update(actor=request.user, user=account, **form.changes())
         except ValidationError as exc:
             add_service_errors(form, exc, form.service_errors)
         else:
             messages.success(request, _("The account was saved."))
+            _say_pending(request, account)
             return redirect("accounts:user_detail", pk=account.pk)
     return render(request, "accounts/user_form.html", {"form": form, "account": account})
 
@@ -198,6 +313,9 @@ def security(request):
     return render(request, "accounts/security.html", {
         "policy": selectors.password_policy(), "locked": selectors.locked_accounts(request.user),
         "probe_flags": selectors.id_probe_flags(request.user),
+        "pending_grants": selectors.pending_grants(request.user),
+        "second_factor_accounts": selectors.second_factor_accounts(request.user),
+        "otp_required": settings.OTP_REQUIRED,
         "now": timezone.now(), "roles": Role.choices, "role_table": permissions.role_table(),
     })
 
@@ -209,6 +327,63 @@ def account_unlock(request):
     perform_action(request, services.account_unlock,
                    _("The account %(username)s was unlocked.") % {"username": username}, username=username)
     return redirect("accounts:security")
+
+
+@require_POST
+@capability_required(SECURITY_MANAGE)
+def grant_approve(request, pk):
+    grant = get_visible_or_404(selectors.grants_for(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        grant, password = grants.grant_approve(actor=request.user, grant=grant,
+                                               reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('accounts:security')}#role-grants")
+    return _temporary_password_page(request, grant.user, password, _("The role was given."))
+
+
+def _temporary_password_page(request, account, password, done):
+    response = render(request, "accounts/temporary_password.html", {
+        "account": account, "password": password, "done": done})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@capability_required(SECURITY_MANAGE)
+def security_password_reset(request, pk):
+    account = get_object_or_404(selectors.security_scope_users(request.user), pk=pk)
+    try:
+        password = grants.security_password_reset(actor=request.user, user=account)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('accounts:security')}#second-factor")
+    return _temporary_password_page(request, account, password, _("The password was reset."))
+
+
+@require_POST
+@capability_required(SECURITY_MANAGE)
+def grant_reject(request, pk):
+    grant = get_visible_or_404(selectors.grants_for(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    perform_action(request, grants.grant_reject, _("The request was rejected."), grant=grant,
+                   reason=form.cleaned_data.get("reason", ""))
+    return redirect(f"{reverse('accounts:security')}#role-grants")
+
+
+@require_POST
+@capability_required(SECURITY_MANAGE)
+def otp_reset(request, pk):
+    account = get_object_or_404(selectors.security_scope_users(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    perform_action(request, otp.otp_reset, _("The second factor of %(account)s was reset; the owner enrols again "
+                                             "at next login.") % {"account": account},
+                   user=account, reason=form.cleaned_data.get("reason", ""))
+    return redirect(f"{reverse('accounts:security')}#second-factor")
 
 
 # --- audit administrator -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ AUDIT_ACTIONS = {
     "attachment.delete": _("Delete attachment"),
     "attachment.download": _("Download attachment"),
     "job.download": _("Download a job's file"),
+    "data_key.rotate": _("Re-encrypt personal data with the current data key"),
 }
 
 # The modules in which every app declares its part of the app contract (docs/decisions.md), read in this order:

@@ -311,11 +311,11 @@ def _refuse_duplicate_id(person, actor):
     """Refuse an ID number another member record holds. Inside the actor's scope the answer says so (the page
     links the record); outside it, the answer names no one and no organization, whatever the record: the
     ID-number oracle across scopes (docs/security.md)."""
-    from dangjian.core.crypto import blind_index
+    from dangjian.core.crypto import blind_indexes
 
     if not person.id_number:
         return
-    clash = Person.objects.filter(id_number_index=blind_index(person.id_number)).exclude(pk=person.pk)
+    clash = Person.objects.filter(id_number_index__in=blind_indexes(person.id_number)).exclude(pk=person.pk)
     if not clash.exists():
         return
     visible = actor is None or clash.filter(pk__in=Person.objects.visible_to(actor).values("pk")).exists()

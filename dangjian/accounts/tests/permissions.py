@@ -27,11 +27,26 @@ def disable_target(w):
     services.user_disable(actor=w["users"]["sysadmin"], user=w["target_user"])
 
 
+def pending_grant(w):
+    """A request by the system administrator to make a 宣恩县 account an organization-department administrator."""
+    if "grant" not in w:
+        from dangjian.accounts import services
+        from dangjian.accounts.selectors import pending_grant as grant_of
+
+        account = services.user_create(actor=w["users"]["sysadmin"], username="matrix_revealer", name="矩阵揭示",
+                                       org=w["xuanen"], role="org_dept", password="Matrix@2026x")
+        w["grant"] = grant_of(account)
+    return {"pk": w["grant"].pk}
+
+
 ROWS = [
     Row("accounts:login", expect={"anonymous": 200, "leader": 302}),
     Row("accounts:logout", method="post", expect={"anonymous": 302, "leader": 302}),
     Row("accounts:password_change", expect={"anonymous": LOGIN, **dict.fromkeys(EVERYONE, 200)}),
     Row("accounts:profile", expect={"anonymous": LOGIN, **dict.fromkeys(EVERYONE, 200)}),
+    # --- second factor (the code step of a login; enrolment by the account itself)
+    Row("accounts:otp_verify", expect={"anonymous": LOGIN, "leader": 302, "zhou_admin": 302}),
+    Row("accounts:otp_enrol", expect={"anonymous": LOGIN, **dict.fromkeys(EVERYONE, 200)}),
     # --- user management (system administrator)
     listing("accounts:user_list", marker=lambda w: "matrix_target"),
     listing("accounts:user_export", marker=lambda w: "matrix_target"),
@@ -46,6 +61,14 @@ ROWS = [
     Row("accounts:security", expect={"anonymous": LOGIN, "secadmin": 200, **NOT_SECADMIN}),
     Row("accounts:account_unlock", method="post", data=lambda w: {"username": "matrix_target"},
         expect={"anonymous": LOGIN, "secadmin": 302, **NOT_SECADMIN}),
+    Row("accounts:grant_approve", method="post", kwargs=pending_grant,
+        expect={"anonymous": LOGIN, "secadmin": 200, **NOT_SECADMIN}),
+    Row("accounts:grant_reject", method="post", kwargs=pending_grant, data=lambda w: {"reason": "不需要"},
+        expect={"anonymous": LOGIN, "secadmin": 302, **NOT_SECADMIN}),
+    Row("accounts:security_password_reset", method="post", kwargs=lambda w: {"pk": w["users"]["xuanen_admin"].pk},
+        expect={"anonymous": LOGIN, "secadmin": 200, **NOT_SECADMIN}),
+    Row("accounts:otp_reset", method="post", kwargs=target, data=lambda w: {"reason": "手机丢失"},
+        expect={"anonymous": LOGIN, "secadmin": 302, **NOT_SECADMIN}),
     # --- audit administrator (the whole log of the installation, nobody else)
     Row("accounts:audit_list", expect={"anonymous": LOGIN, "auditor": 200, **NOT_AUDITOR}),
     Row("accounts:audit_export", expect={"anonymous": LOGIN, "auditor": 200, **NOT_AUDITOR}),
@@ -55,6 +78,9 @@ ROWS = [
     Row("api-token", method="post", api=True, data=lambda w: {"username": "leader", "password": "Enshi@2012"},
         expect={"anonymous": 200}),
     Row("api-logout", method="post", api=True, expect={"anonymous": API_ANONYMOUS, "leader": (200, 204)}),
+    Row("api-otp", api=True, expect={"anonymous": API_ANONYMOUS, **dict.fromkeys(EVERYONE, 200)}),
+    Row("api-otp-confirm", method="post", api=True, data=lambda w: {"otp": "000000"},
+        expect={"anonymous": API_ANONYMOUS, "leader": 400, "zhou_admin": 400}),
     Row("api-me", api=True, expect={"anonymous": API_ANONYMOUS, **dict.fromkeys(EVERYONE, 200)}),
     api("user-list", outsider_status=200, reader_status=403, marker=lambda w: "matrix_target", **ADMINS),
     api("user-list", method="post", editor_status=201, outsider_status=404, **ADMINS,

@@ -7,7 +7,7 @@ the user's subtree is ever counted, listed, suggested or exported.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core.crypto import blind_index
+from dangjian.core.crypto import blind_indexes
 from dangjian.core.lists import sort_queryset
 from dangjian.core.validators import normalize_id_number
 
@@ -41,9 +41,10 @@ def filtered_people(user, params):
 
 def by_id_number(people, value):
     """The person of `people` with exactly this ID number, or None: the one way a member record is found by its
-    number (normalized, then the blind index: nothing is decrypted, nothing scanned)."""
+    number (normalized, then the blind index under each configured data key, so that a key rotation in progress
+    finds every row: nothing is decrypted, nothing scanned)."""
     value = normalize_id_number(value or "")
-    return people.filter(id_number_index=blind_index(value)).first() if value else None
+    return people.filter(id_number_index__in=blind_indexes(value)).first() if value else None
 
 
 def find_by_id_number(user, value):
