@@ -405,6 +405,8 @@ SPECTACULAR_SETTINGS = {
         "SchemeStatusEnum": "dangjian.stars.models.Scheme.Status",
         "AssessmentStatusEnum": "dangjian.stars.models.Assessment.Status",
         "StatusEnum": "dangjian.orgs.choices.Status",  # a member's status keeps its name
+        "ItemSourceEnum": "dangjian.stars.models.AssessmentItem.Source",
+        "SourceEnum": "dangjian.supervision.models.Source",  # a supervised task's source keeps its name
     },
     "TITLE": "党建“三抓三促”工作平台 API",
     "DESCRIPTION": (

@@ -3,7 +3,10 @@ and opens a supervised task for it with a deadline, automatically (the platform 
 
 import datetime
 
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from dangjian.supervision import services as supervision
 
 from . import rules
 from .models import Assessment
@@ -28,6 +31,7 @@ def after_award(assessment):
 
 
 def rectification_text(assessment):
+    """Title and requirement of the task, in Chinese whoever awards (the task is a 公文-style record)."""
     title = _("Rectification: %(org)s below three stars two years running") % {"org": assessment.org.name}
     requirement = _("%(org)s was rated below three stars in %(last)s and %(year)s. Draw up a rectification plan, "
                     "carry it out and report before the deadline.") % {
@@ -36,9 +40,13 @@ def rectification_text(assessment):
 
 
 def open_rectification_task(assessment):
-    """Open the supervised task (跟踪督办) through supervision's service, once supervision is installed."""
-    return None
+    """The supervised task (跟踪督办), issued by the platform (`actor=None`) in the name of the county organization
+    department that awarded, to the organization, due RECTIFICATION_DAYS from today."""
+    from .workflow import approver_org_id
 
-
-def deadline(assessment):
-    return (assessment.awarded_on or datetime.date.today()) + datetime.timedelta(days=RECTIFICATION_DAYS)
+    with translation.override("zh-hans"):
+        title, requirement = rectification_text(assessment)
+    return supervision.task_issue(
+        actor=None, issuer_org=approver_org_id(assessment), title=title[:100], requirement=requirement,
+        source="rectification", deadline=timezone.localdate() + datetime.timedelta(days=RECTIFICATION_DAYS),
+        orgs=[assessment.org_id], source_ref=f"stars.assessment:{assessment.pk}")

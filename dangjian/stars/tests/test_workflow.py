@@ -181,6 +181,22 @@ def test_second_year_below_three_stars_flags_rectification(stars):
     a = to_notice(s, a)
     a = workflow.assessment_award(actor=s["county"], assessment=a)
     assert a.stars < 3 and a.rectification
+    from dangjian.supervision.models import SupervisedTask
+
+    task = SupervisedTask.objects.get(source="rectification", source_ref=f"stars.assessment:{a.pk}")
+    assert task.org_id == s["badong"].pk and task.issued_by is None
+    assert task.deadline == datetime.date.today() + datetime.timedelta(days=90)
+    assert list(task.assignments.values_list("org_id", flat=True)) == [s["yunlong"].pk]
+    assert "连续两年低于三星" in task.title
+
+
+def test_one_year_below_three_stars_is_no_rectification(stars):
+    a = to_notice(stars, stars["assessment"])
+    a = workflow.assessment_award(actor=stars["county"], assessment=a)
+    assert a.stars < 3 and not a.rectification
+    from dangjian.supervision.models import SupervisedTask
+
+    assert not SupervisedTask.objects.filter(source="rectification").exists()
 
 
 def test_automatic_points_follow_the_records_and_keep_their_history(stars):
