@@ -20,7 +20,7 @@ from . import rules
 from .models import Assessment, AssessmentItem, Indicator, ScoreChange, ScoreEvent
 
 CHUNK = 2000
-ZERO = Decimal(0)
+ZERO = Decimal("0.0")  # one decimal place, like every stored points value
 
 
 def registered_metric(key):
@@ -96,11 +96,13 @@ def _score_chunk(chunk, *, scheme, indicators, automatic, tables, values, thresh
         for indicator in automatic:
             value = values[indicator.metric].get(assessment.org_id, ZERO)
             points = _points(value, tables[indicator.pk], maxima[indicator.pk])
-            key = str(indicator.pk)
-            computed[key] = [str(points), str(value)]
+            key, text = str(indicator.pk), str(points)
+            computed[key] = [text, str(value)]
             base[indicator.pk] = points
             old = stored.get(key)
-            if old is not None and Decimal(old[0]) != points:  # a first computation is not a change
+            # Both sides are the strings of one-decimal Decimals: equal strings, equal points. A first computation
+            # is not a change.
+            if old is not None and old[0] != text:
                 history.append((assessment.pk, indicator.pk, "metric", Decimal(old[0]), points, "", now))
         written += computed != stored
         score, vetoed = ZERO, False
