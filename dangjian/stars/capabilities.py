@@ -19,3 +19,6 @@ SCORE_EVENT_RECORD = capability("stars.event.record", _("Record score events"),
                                 roles=[Role.TOWNSHIP, Role.ORG_DEPT])
 OBJECTION_LODGE = capability("stars.objection.lodge", _("Lodge objections during a public notice"),
                              roles=WORKING_ROLES)
+# The home card's figures: the working staff, not members (their home page shows links only).
+STARS_FIGURES = capability("stars.figures", _("See star-rating figures on the home page"),
+                           roles=[Role.ORG_DEPT, Role.TOWNSHIP, Role.SECRETARY, Role.LEADER])

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.workbench import CardData, Figure, card, menu_entry, todos
 
 from . import rules, selectors
-from .capabilities import SCHEME_EDIT, STARS_VIEW
+from .capabilities import SCHEME_EDIT, STARS_FIGURES, STARS_VIEW
 
 menu_entry("showcase", _("Star ratings"), "stars:assessment_list", "ti-star", capability=STARS_VIEW, order=10)
 menu_entry("showcase", _("Star map"), "stars:map", "ti-map-2", capability=STARS_VIEW, order=11)
@@ -29,7 +29,7 @@ def stars_card(user):
     ])
 
 
-card("stars.ratings", _("Star ratings"), stars_card, capability=STARS_VIEW, icon="ti-star", order=40)
+card("stars.ratings", _("Star ratings"), stars_card, capability=STARS_FIGURES, icon="ti-star", order=40)
 
 
 def assessment_todos(user):
