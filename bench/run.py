@@ -71,6 +71,10 @@ def cases():
         ("supervised tasks assigned (州 user)", "zhou", ("get", reverse("supervision:assigned"))),
         ("supervised tasks overdue (州 user)", "zhou", ("get", reverse("supervision:assigned") + "?light=red")),
         ("API task assignments (州 user)", "zhou", ("get", "/api/v1/task-assignments/")),
+        # The yearly scoring of the prefecture (a job, seconds) is measured by bench/stars.py, which also creates
+        # the prefecture's assessments this map counts.
+        ("star map, prefecture (州 user)", "zhou", ("get", reverse("stars:map"))),
+        ("star map, county (县 user)", "badong", ("get", reverse("stars:map"))),
         *outreach.cases(),
         # 抓示范 (showcase): the lists the home card leads to, for the prefecture.
         ("showcase: demonstration sites (州 user)", "zhou", ("get", reverse("showcase:site_list"))),

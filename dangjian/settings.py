@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "dangjian.demo",
     "dangjian.supervision",
     "dangjian.training",
+    "dangjian.stars",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -431,7 +432,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "users", "description": "账号管理（系统管理员）"},
         {"name": "outreach", "description": "三进三帮：走访、帮扶对象、帮扶事项与统计"},
     ],
-    # Choice sets whose field names repeat across apps (kind, status) get names of their own.
+    # Choice sets whose field names repeat across apps (kind, status, level, source) get names of their own (else a
+    # hash suffix and a warning); the platform's first ones keep the names they had.
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "dangjian.orgs.models.Org.Kind",  # the names they had before other apps said kind/status
         "StatusEnum": "dangjian.orgs.choices.Status",
@@ -440,7 +442,8 @@ SPECTACULAR_SETTINGS = {
         "HelpCaseKindEnum": "dangjian.outreach.models.HelpCase.Kind",
         "HelpCaseStatusEnum": "dangjian.outreach.models.HelpCase.Status",
         "LevelEnum": "dangjian.orgs.models.Level",
-        "DemoSiteLevelEnum": "dangjian.showcase.models.DemoSite.SiteLevel",
+        # a demonstration site's and a training class's level: the same three values
+        "ActivityLevelEnum": "dangjian.training.models.Level",
         "DemoSiteStatusEnum": "dangjian.showcase.models.DemoSite.Status",
         "MeetingKindEnum": "dangjian.showcase.models.Meeting.Kind",
         "ModelPostKindEnum": "dangjian.showcase.models.ModelPost.Kind",
@@ -450,9 +453,14 @@ SPECTACULAR_SETTINGS = {
         "UndertakingStatusEnum": "dangjian.secretaries.models.Undertaking.Status",
         "SecretaryReviewStatusEnum": "dangjian.secretaries.models.SecretaryReview.Status",
         "CommitteeSessionKindEnum": "dangjian.secretaries.models.CommitteeSession.Kind",
-        "TrainingLevelEnum": "dangjian.training.models.Level",
+        "LessonMethodEnum": "dangjian.training.models.Method",
+        "IndicatorMethodEnum": "dangjian.stars.models.Indicator.Method",
         "TrainingClassStatusEnum": "dangjian.training.models.ClassStatus",
         "CourseKindEnum": "dangjian.training.models.CourseKind",
+        "SchemeStatusEnum": "dangjian.stars.models.Scheme.Status",
+        "AssessmentStatusEnum": "dangjian.stars.models.Assessment.Status",
+        "ItemSourceEnum": "dangjian.stars.models.AssessmentItem.Source",
+        "SourceEnum": "dangjian.supervision.models.Source",
     },
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

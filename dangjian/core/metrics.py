@@ -138,6 +138,11 @@ def get(key):
         raise ImproperlyConfigured(f"Unknown metric {key!r}.") from None
 
 
+def registered():
+    """Every registered metric, by key (what a star-rating indicator may be computed from)."""
+    return [_METRICS[key] for key in sorted(_METRICS)]
+
+
 def kept_metrics(model=None):
     return [m for m in _METRICS.values() if m.kept and (model is None or m.model is model)]
 

@@ -106,7 +106,7 @@ class CompleteSerializer(serializers.Serializer):
     evaluation = serializers.CharField(max_length=2000)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReturnReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
@@ -173,10 +173,10 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIVi
         topic = self._act(CompleteSerializer, services.topic_complete)
         return self.output(self._fresh(topic))
 
-    @extend_schema(request=ReasonSerializer, responses=TopicSerializer)
+    @extend_schema(request=ReturnReasonSerializer, responses=TopicSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
-        topic = self._act(ReasonSerializer, services.topic_return)
+        topic = self._act(ReturnReasonSerializer, services.topic_return)
         return self.output(self._fresh(topic))
 
 
@@ -278,7 +278,7 @@ class PointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIVi
         return self.output(point, status.HTTP_201_CREATED)
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class ContactVisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = ContactVisit
         fields = ["id", "point", "visited_on", "content", "problems", "help", "task_ref"]
@@ -298,14 +298,14 @@ class PassOnSerializer(serializers.Serializer):
 
 
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIViewSet):
-    serializer_class = VisitSerializer
+    serializer_class = ContactVisitSerializer
     filterset_class = VisitFilter
     write_capability = VISIT_LOG
 
     def base_queryset(self):
         return ContactVisit.objects.all()
 
-    @extend_schema(request=PassOnSerializer, responses=VisitSerializer, description=_(
+    @extend_schema(request=PassOnSerializer, responses=ContactVisitSerializer, description=_(
         "The leader's committee passes the visit's problem on as a supervised task to the visited organization "
         "(`task_ref` then names the task)."))
     @action(detail=True, methods=["post"], url_path="pass-on", url_name="pass-on")
@@ -315,7 +315,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIVi
         services.visit_pass_on(actor=request.user, visit=visit, deadline=self.input(PassOnSerializer)["deadline"])
         return self.output(self.get_queryset().get(pk=visit.pk))
 
-    @extend_schema(request=VisitCreateSerializer, responses={201: VisitSerializer})
+    @extend_schema(request=VisitCreateSerializer, responses={201: ContactVisitSerializer})
     def create(self, request):
         self.require_write()
         data = dict(self.input(VisitCreateSerializer))
@@ -334,7 +334,7 @@ class BallotsSerializer(serializers.Serializer):
     poor = serializers.IntegerField()
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class SecretaryReviewSerializer(serializers.ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
     person_name = serializers.CharField(source="person.name", read_only=True)
     ballots = BallotsSerializer(read_only=True, allow_null=True)
@@ -372,14 +372,14 @@ class GradeSerializer(serializers.Serializer):
 
 
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIViewSet):
-    serializer_class = ReviewSerializer
+    serializer_class = SecretaryReviewSerializer
     filterset_class = ReviewFilter
     write_capability = REVIEW_REPORT
 
     def base_queryset(self):
         return SecretaryReview.objects.select_related("org", "person")
 
-    @extend_schema(request=ReviewCreateSerializer, responses={201: ReviewSerializer})
+    @extend_schema(request=ReviewCreateSerializer, responses={201: SecretaryReviewSerializer})
     def create(self, request):
         self.require_write()
         data = dict(self.input(ReviewCreateSerializer))
@@ -387,7 +387,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIV
         review = services.review_create(actor=request.user, org=org, **data)
         return self.output(review, status.HTTP_201_CREATED)
 
-    @extend_schema(request=SubmitSerializer, responses=ReviewSerializer)
+    @extend_schema(request=SubmitSerializer, responses=SecretaryReviewSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         review = self.get_object()
@@ -395,7 +395,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIV
         data = self.input(SubmitSerializer)
         return self.output(services.review_submit(actor=request.user, review=review, report=data.get("report")))
 
-    @extend_schema(request=GradeSerializer, responses=ReviewSerializer)
+    @extend_schema(request=GradeSerializer, responses=SecretaryReviewSerializer)
     @action(detail=True, methods=["post"])
     def grade(self, request, pk=None):
         review = self.get_object()
@@ -404,7 +404,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedAPIV
         return self.output(services.review_grade(actor=request.user, review=review, ballots=dict(data["ballots"]),
                                                  comment=data["comment"], reviewed_on=data.get("reviewed_on")))
 
-    @extend_schema(request=None, responses=ReviewSerializer)
+    @extend_schema(request=None, responses=SecretaryReviewSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         review = self.get_object()
