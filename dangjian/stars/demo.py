@@ -21,27 +21,24 @@ from dangjian.orgs.models import Level
 from . import consequences, rules, scoring, services, workflow
 from .models import Assessment, AssessmentItem, Indicator, ScoreChange, StarAward
 
-# (category, name, max points, metric key or "", points table) — 100 points, 80 automatic once all are installed.
+# (category, name, max points, metric key or "", points table) — 100 points, 73 automatic once all are installed.
+# A village's scheme counts what a village's own records hold (its visits, cases, trainees, its secretary's
+# review); committee-level work (topics, study sessions, demonstration sites) is assessed at the committees.
 INDICATORS = [
     ("班子建设", "书记配备到位", 5, "orgs.no_secretary", [(0, 5), (1, 0)]),
     ("班子建设", "按期换届", 4, "orgs.term_ended", [(0, 4), (1, 0)]),
-    ("班子建设", "书记抓党建课题完成", 6, "secretaries.topics.completed", [(1, 3), (2, 6)]),
-    ("班子建设", "专题研究党建工作", 6, "secretaries.sessions.study", [(2, 3), (4, 6)]),
-    ("班子建设", "党建联系点走访", 5, "secretaries.visits", [(2, 3), (4, 5)]),
-    ("班子建设", "书记述职评议等次", 5, "secretaries.reviews.grade", [(2, 2), (3, 4), (4, 5)]),
-    ("示范创建", "示范点创建", 5, "showcase.sites.township", [(1, 5)]),
-    ("示范创建", "现场会观摩交流", 4, "showcase.meetings", [(1, 2), (2, 4)]),
-    ("示范创建", "党员示范岗", 5, "showcase.posts", [(1, 3), (3, 5)]),
+    ("班子建设", "党建联系点走访", 8, "secretaries.visits", [(1, 4), (4, 8)]),
+    ("班子建设", "书记述职评议等次", 8, "secretaries.reviews.grade", [(1, 2), (2, 4), (3, 6), (4, 8)]),
+    ("示范创建", "党员示范岗", 5, "showcase.posts", [(1, 5)]),
     ("示范创建", "五好创建荣誉", 3, "showcase.honours", [(1, 3)]),
-    ("三进三帮", "走访群众", 6, "outreach.visits", [(1, 2), (6, 4), (12, 6)]),
-    ("三进三帮", "帮助解决问题", 6, "outreach.problems_solved", [(2, 3), (5, 6)]),
-    ("三进三帮", "群众满意率", 6, "outreach.satisfaction_rate", [(60, 2), (80, 4), (90, 6)]),
-    ("教育培训", "党员培训人次", 5, "training.person_times", [(10, 3), (20, 5)]),
-    ("教育培训", "培训计划完成率", 5, "training.plan_completion", [(80, 3), (100, 5)]),
+    ("三进三帮", "走访群众", 10, "outreach.visits", [(1, 4), (3, 7), (6, 10)]),
+    ("三进三帮", "帮助解决问题", 10, "outreach.problems_solved", [(1, 4), (3, 7), (5, 10)]),
+    ("三进三帮", "群众满意率", 8, "outreach.satisfaction_rate", [(60, 3), (80, 6), (90, 8)]),
+    ("教育培训", "党员培训人次", 8, "training.person_times", [(1, 4), (2, 8)]),
     ("跟踪督办", "督办事项无逾期", 4, "supervision.tasks.overdue", [(0, 4), (1, 0)]),
-    ("阵地建设", "活动场所规范使用", 8, "", []),
-    ("党员管理", "三会一课落实", 7, "", []),
-    ("特色工作", "特色亮点工作", 5, "", []),
+    ("阵地建设", "活动场所规范使用", 10, "", []),
+    ("党员管理", "三会一课落实", 10, "", []),
+    ("特色工作", "特色亮点工作", 7, "", []),
 ]
 VETOES = ["发生严重违纪违法案件", "发生重大群体性事件"]
 
