@@ -98,7 +98,7 @@ def test_api_docs_open_in_the_frame_from_the_account_menu(browser_page, live_ser
     page.wait_for_url(f"{live_server.url}/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("党建“三抓三促”工作平台 API")
     expect(page.locator(".swagger-ui .info")).to_contain_text("登录")
-    expect(page.locator(".swagger-ui").get_by_text("账号管理（系统管理员）")).to_be_visible()
+    expect(page.locator(".swagger-ui").get_by_text("账号管理（系统管理员）")).to_be_visible(timeout=30000)
     expect(page.get_by_role("heading", name="接口文档")).to_be_visible()
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
     screenshot(page, "api-docs")

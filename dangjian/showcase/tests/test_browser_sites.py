@@ -20,7 +20,7 @@ def test_record_a_tour_and_see_it_on_the_site_page(browser_page, live_server, wo
     page.goto(f"{live_server.url}/showcase/meetings/new/")
     page.locator("#id_org").fill("万寨")
     page.get_by_role("radio", name="中共万寨乡委员会").check()
-    page.get_by_label("类型").select_option("tour")
+    page.get_by_label("类别").select_option("tour")
     page.get_by_label("地点").fill("伍家台村茶园")
     page.get_by_label("中共伍家台村支部委员会（县级）").check()
     page.get_by_label("中共伍家台村支部委员会", exact=True).check()
