@@ -22,10 +22,9 @@ def log_out(page, live_server):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("browser_page", ["desktop"], indirect=True)  # the desktop journey
 def test_a_topic_through_four_steps_by_four_accounts(browser_page, live_server, cast, tree):
     page = browser_page
-    if page.viewport_name == "phone":
-        pytest.skip("desktop journey")
     # 党委列题: the county's organization department.
     log_in(page, live_server, "badong")
     page.goto(f"{live_server.url}/secretaries/topics/")
@@ -92,10 +91,9 @@ def village_work(cast, tree):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("browser_page", ["phone"], indirect=True)  # the phone journey
 def test_the_village_secretary_on_a_phone(browser_page, live_server, cast, tree, village_work):
     page = browser_page
-    if page.viewport_name == "desktop":
-        pytest.skip("phone journey")
     log_in(page, live_server, "xinling_cun")
     page.goto(f"{live_server.url}/secretaries/contact-points/")
     page.get_by_role("link", name="谭书记").click()
